@@ -1,0 +1,51 @@
+"""The ``dsr`` command. Argument parsing and exit codes only; the work is in libraries.
+
+Exit codes: 0 success, 1 the work failed, 2 bad arguments or configuration, 130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    from dsr import data_cmd, run_cmd  # pylint: disable=g-import-not-at-top
+
+    parser = argparse.ArgumentParser(prog="dsr", description="Learning and inference with compressed images.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run_cmd.add_parser(sub)
+    data_cmd.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    import dataconf  # pylint: disable=g-import-not-at-top
+
+    try:
+        return int(args.func(args) or 0)
+    except (dataconf.ConfigError, FileNotFoundError, ValueError) as e:
+        print(f"dsr {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("dsr: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # pylint: disable=broad-except
+        print(f"dsr {args.command}: failed: {type(e).__name__}: {e}", file=sys.stderr)
+        if args.verbose:
+            raise
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

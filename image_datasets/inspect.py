@@ -1,0 +1,56 @@
+"""Per-split image counts and class pixel histograms of a dataset, without a pipeline.
+
+Counts are over source images at their native resolution (no scaling or tiling), with
+masks mapped to train ids through the dataset's label table.
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import tqdm
+
+from image_datasets import image_files, ingest
+from image_datasets.reader import UNLABELED, BadSampleError
+
+__all__ = ["inspect_dataset"]
+
+
+def inspect_dataset(config: ingest.IngestConfig, progress: bool = True) -> dict:
+    """Returns ``{"dataset", "splits": {split: {"images", "class_pixels", "ignored_pixels"}}}``.
+
+    ``class_pixels`` maps train ids (as strings) to pixel counts, omitting zeros. Samples
+    whose mask is missing, mis-sized or holds unknown ids are logged and not counted.
+    """
+    reader = ingest.make_reader(config.dataset, config.root, config)
+    out = {"dataset": config.dataset, "splits": {}}
+    splits = reader.list_samples()
+    total = sum(len(v) for v in splits.values())
+    bar = tqdm.tqdm(total=total, desc="inspect", unit="img", disable=not progress)
+    for split, samples in sorted(splits.items()):
+        hist = np.zeros(256, np.int64)
+        images = 0
+        for sample in samples:
+            bar.update(1)
+            if split in UNLABELED:
+                images += 1
+                continue
+            try:
+                raw = image_files.read_mask(sample.label_path)
+                with image_files.Image.open(sample.image_path) as im:
+                    size = im.size
+                if raw.shape != (size[1], size[0]):
+                    raise BadSampleError(sample.label_path, f"mask {raw.shape[::-1]} vs image {size}", "size_mismatch")
+                train = reader.table.to_train_ids(raw)
+            except (image_files.BadImageError, BadSampleError, ValueError, OSError) as e:
+                logging.warning("inspect: skipping %s: %s", sample.image_path, e)
+                continue
+            images += 1
+            hist += np.bincount(train.ravel(), minlength=256)
+        out["splits"][split] = {
+            "images": images,
+            "class_pixels": {str(i): int(hist[i]) for i in range(reader.table.num_classes) if hist[i]},
+            "ignored_pixels": int(hist[255]),
+        }
+    bar.close()
+    return out

@@ -1,0 +1,88 @@
+"""Writes the texture-city dataset in the exact Cityscapes layout.
+
+``leftImg8bit/<split>/<city>/<city>_<seq>_<frame>_leftImg8bit.png`` and
+``gtFine/<split>/<city>/<city>_<seq>_<frame>_gtFine_labelIds.png`` (Cityscapes label
+ids), plus ``auxiliary/*.png``: unlabeled scenes of a shifted style for configuration AO.
+Deterministic for a seed: image i of a split depends only on (seed, split, i).
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import numpy as np
+from PIL import Image
+
+from image_datasets.texture_city import scene
+
+__all__ = ["DemoSpec", "write_dataset", "CITIES"]
+
+CITIES = {"train": ("kiesel", "ziegel", "gras"), "val": ("steinheim",), "test": ("mosberg",)}
+_SPLIT_KEYS = {"train": 1, "val": 2, "test": 3, "auxiliary": 4}
+
+
+@dataclasses.dataclass
+class DemoSpec:
+    train: int = 200
+    val: int = 50
+    test: int = 0
+    auxiliary: int = 0
+    width: int = 512
+    height: int = 256
+    seed: int = 0
+
+    def __post_init__(self):
+        if self.width < 32 or self.height < 16:
+            raise ValueError(f"size {self.width}x{self.height} is too small (minimum 32x16)")
+
+
+def _paths(root: str, split: str, index: int) -> tuple[str, str]:
+    cities = CITIES[split]
+    city = cities[index % len(cities)]
+    name = f"{city}_{index // len(cities):06d}_000019"
+    image = os.path.join(root, "leftImg8bit", split, city, f"{name}_leftImg8bit.png")
+    label = os.path.join(root, "gtFine", split, city, f"{name}_gtFine_labelIds.png")
+    return image, label
+
+
+def _save(array: np.ndarray, path: str) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = path + ".tmp.png"
+    Image.fromarray(array).save(tmp, compress_level=3)
+    os.replace(tmp, path)  # A partly written file never carries the final name.
+
+
+def write_dataset(root: str, spec: DemoSpec, progress=None) -> dict[str, int]:
+    """Writes (or completes) the dataset under ``root``; existing files are kept.
+
+    Args:
+      root: output folder.
+      spec: counts, size and seed.
+      progress: optional callable ``progress(n)`` called after each written image.
+
+    Returns:
+      The number of images per split now present.
+    """
+    counts = {}
+    for split in ("train", "val", "test", "auxiliary"):
+        n = getattr(spec, split)
+        for i in range(n):
+            if split == "auxiliary":
+                image_path, label_path = os.path.join(root, "auxiliary", f"aux_{i:06d}.png"), None
+            else:
+                image_path, label_path = _paths(root, split, i)
+            if os.path.exists(image_path) and (label_path is None or os.path.exists(label_path)):
+                if progress:
+                    progress(1)
+                continue
+            rng = np.random.default_rng([spec.seed, _SPLIT_KEYS[split], i])
+            style = scene.AUXILIARY_STYLE if split == "auxiliary" else scene.SceneStyle()
+            image, label = scene.render_scene(spec.width, spec.height, rng, style)
+            if label_path:
+                _save(label, label_path)
+            _save(image, image_path)
+            if progress:
+                progress(1)
+        if n:
+            counts[split] = n
+    return counts

@@ -1,0 +1,42 @@
+"""The pipeline factory: ``create_pipeline(config, run_dir)`` wires the components.
+
+Pure wiring, no I/O. Later stages (compression, restoration, segmentation, evaluation,
+push) are added here as their components land.
+"""
+from __future__ import annotations
+
+import os
+
+from tfx import v1 as tfx
+
+from components.image_example_gen.component import ImageExampleGen
+from pipelines.config import ExperimentConfig
+
+__all__ = ["create_pipeline", "RunPaths"]
+
+
+class RunPaths:
+    """The run directory layout: pipeline_root/, metadata.sqlite, serving_models/, report/."""
+
+    def __init__(self, run_dir: str):
+        self.run_dir = os.path.abspath(run_dir)
+        self.pipeline_root = os.path.join(self.run_dir, "pipeline_root")
+        self.metadata = os.path.join(self.run_dir, "metadata.sqlite")
+        self.serving_models = os.path.join(self.run_dir, "serving_models")
+        self.report = os.path.join(self.run_dir, "report")
+
+
+def create_pipeline(config: ExperimentConfig, run_dir: str) -> tfx.dsl.Pipeline:
+    paths = RunPaths(run_dir)
+    example_gen = ImageExampleGen(config.ingest)
+    components = [example_gen]
+    if config.statistics:
+        components.append(tfx.components.StatisticsGen(examples=example_gen.outputs["examples"]))
+    return tfx.dsl.Pipeline(
+        pipeline_name=config.name,
+        pipeline_root=paths.pipeline_root,
+        components=components,
+        enable_cache=True,
+        metadata_connection_config=tfx.orchestration.metadata.sqlite_metadata_connection_config(paths.metadata),
+        beam_pipeline_args=list(config.beam_args),
+    )
