@@ -1,0 +1,86 @@
+"""The ImageExampleGen executor on fixtures: splits, schema, and bad-input accounting."""
+import glob
+import json
+import os
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+from tfx.dsl.components.base import base_beam_executor
+from tfx.types import standard_artifacts
+
+import dataconf
+from components.image_example_gen import executor
+from components.image_example_gen.component import ImageExampleGen
+from image_datasets import features, ingest
+
+BEAM_ARGS = ["--direct_running_mode=in_memory", "--direct_num_workers=1"]
+
+
+def _run(config, out_dir):
+    examples = standard_artifacts.Examples()
+    examples.uri = str(out_dir)
+    ex = executor.Executor(base_beam_executor.BaseBeamExecutor.Context(beam_pipeline_args=BEAM_ARGS))
+    ex.Do({}, {"examples": [examples]}, {executor.INGEST_CONFIG_KEY: dataconf.to_json(config)})
+    return examples
+
+
+def _read_split(uri, split):
+    files = glob.glob(os.path.join(uri, f"Split-{split}", "*.gz"))
+    return [features.parse_example(r.numpy()) for r in tf.data.TFRecordDataset(files, compression_type="GZIP")]
+
+
+def test_examples_carry_the_schema_and_all_splits(cityscapes_root, tmp_path):
+    config = ingest.IngestConfig(dataset="cityscapes", root=cityscapes_root, privileged_fraction=0.5)
+    examples = _run(config, tmp_path / "out")
+    assert json.loads(examples.split_names) == ["privileged", "train", "val"]
+    train = _read_split(examples.uri, "train")
+    assert len(train) == 4
+    ex = sorted(train, key=lambda e: e["image_id"])[0]
+    assert ex["image_id"] == "aachen_000000_000019" and ex["dataset"] == "cityscapes" and ex["split"] == "train"
+    assert ex["image"].shape == (24, 32, 3) and (ex["height"], ex["width"]) == (24, 32)
+    source = np.asarray(Image.open(glob.glob(os.path.join(cityscapes_root, "leftImg8bit/train/aachen/aachen_000000*"))[0]))
+    np.testing.assert_array_equal(ex["image"], source)  # lossless
+    assert ex["label"].dtype == np.uint8 and set(np.unique(ex["label"])) <= set(range(19)) | {255}
+    privileged = _read_split(examples.uri, "privileged")
+    assert {e["image_id"] for e in privileged} <= {e["image_id"] for e in train} and len(privileged) == 2
+    summary = json.load(open(os.path.join(examples.uri, executor.SUMMARY_FILE)))
+    assert summary["counters"]["examples_train"] == 4
+
+
+def test_bad_samples_are_counted_and_skipped_under_the_threshold(cityscapes_root, tmp_path):
+    path = glob.glob(os.path.join(cityscapes_root, "gtFine/train/*/*labelIds.png"))[0]
+    Image.fromarray(np.full((24, 32), 99, np.uint8)).save(path)
+    config = ingest.IngestConfig(dataset="cityscapes", root=cityscapes_root, privileged_fraction=0,
+                                 max_bad_fraction=0.5)
+    examples = _run(config, tmp_path / "out")
+    assert len(_read_split(examples.uri, "train")) == 3
+    summary = json.load(open(os.path.join(examples.uri, executor.SUMMARY_FILE)))
+    assert summary["counters"]["rejected_unknown_labels"] == 1
+
+
+def test_too_many_bad_samples_fail_the_run_naming_them(cityscapes_root, tmp_path):
+    for path in glob.glob(os.path.join(cityscapes_root, "leftImg8bit/val/*/*.png")):
+        with open(path, "wb") as f:
+            f.write(b"broken")
+    config = ingest.IngestConfig(dataset="cityscapes", root=cityscapes_root, max_bad_fraction=0.1)
+    with pytest.raises(Exception, match=r"split 'val': 2 of 2 samples rejected") as info:
+        _run(config, tmp_path / "out")
+    assert "lindau_000000_000019_leftImg8bit.png: cannot decode" in str(info.value)
+
+
+def test_sdd_tiles_become_examples(sdd_root, tmp_path):
+    config = ingest.IngestConfig(dataset="sdd", root=sdd_root, privileged_fraction=0,
+                                 sdd=ingest.SddOptions(scale=1.0, tile_size=(24, 20), split_counts=(4, 2, 2)))
+    examples = _run(config, tmp_path / "out")
+    assert len(_read_split(examples.uri, "train")) == 4 * 12
+    extra = _read_split(examples.uri, "extra")
+    assert len(extra) == 2 * 12 and all("label" not in e for e in extra)
+
+
+def test_component_builds_fingerprint_patterns_without_io():
+    config = ingest.IngestConfig(dataset="cityscapes", root="/nowhere", privileged_fraction=0.25)
+    component = ImageExampleGen(config)
+    splits = json.loads(component.exec_properties["input_config"])["splits"]
+    assert {s["name"] for s in splits} == {"train", "val", "test", "privileged"}

@@ -1,0 +1,24 @@
+import json
+
+from dsr import main
+
+
+def test_data_demo_then_inspect_json(tmp_path, capsys):
+    assert main.main(["data", "demo", "--out", str(tmp_path), "--train", "3", "--val", "1", "--size", "64x32"]) == 0
+    capsys.readouterr()
+    assert main.main(["data", "inspect", "--dataset", "cityscapes", "--root", str(tmp_path), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["dataset"] == "cityscapes"
+    assert result["splits"]["train"]["images"] == 3 and result["splits"]["val"]["images"] == 1
+    pixels = sum(result["splits"]["train"]["class_pixels"].values()) + result["splits"]["train"]["ignored_pixels"]
+    assert pixels == 3 * 64 * 32
+
+
+def test_bad_root_is_exit_code_2_with_message(tmp_path, capsys):
+    assert main.main(["data", "inspect", "--dataset", "inria", "--root", str(tmp_path)]) == 2
+    assert "not an INRIA root" in capsys.readouterr().err
+
+
+def test_unknown_config_is_exit_code_2(capsys):
+    assert main.main(["run", "--config", "nope"]) == 2
+    assert "shipped configs" in capsys.readouterr().err

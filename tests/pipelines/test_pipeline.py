@@ -1,0 +1,56 @@
+import os
+
+import pytest
+import yaml
+
+import dataconf
+from pipelines import config as config_lib, local_runner, pipeline
+
+
+def test_shipped_configs_load():
+    assert "demo" in config_lib.shipped_configs()
+    for name in config_lib.shipped_configs():
+        config = config_lib.load_config(name)
+        assert config.name
+
+
+def test_bad_key_is_named(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump({"name": "x", "ingest": {"dataset": "cityscapes", "root": "r", "privileged": 1}}))
+    with pytest.raises(dataconf.ConfigError, match=r"bad.yaml.ingest: unknown key\(s\) \['privileged'\]"):
+        config_lib.load_config(str(path))
+
+
+def test_unknown_config_name_lists_shipped():
+    with pytest.raises(FileNotFoundError, match="demo"):
+        config_lib.load_config("no-such-config")
+
+
+def _tiny_config(tmp_path):
+    data = {
+        "name": "tiny",
+        "demo_data": {"train": 4, "val": 2, "auxiliary": 2, "width": 64, "height": 32},
+        "ingest": {"dataset": "cityscapes", "root": str(tmp_path / "data"), "privileged_fraction": 0.5,
+                   "auxiliary": {"root": str(tmp_path / "data" / "auxiliary")}},
+        "beam_args": ["--direct_running_mode=in_memory", "--direct_num_workers=1"],
+    }
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return config_lib.load_config(str(path))
+
+
+def test_create_pipeline_wires_example_gen_and_statistics(tmp_path):
+    p = pipeline.create_pipeline(_tiny_config(tmp_path), str(tmp_path / "run"))
+    assert [c.id for c in p.components] == ["ImageExampleGen", "StatisticsGen"]
+
+
+@pytest.mark.e2e
+def test_local_run_writes_examples_statistics_and_metadata(tmp_path):
+    config = _tiny_config(tmp_path)
+    local_runner.prepare_demo_data(config)
+    paths = local_runner.run(config, str(tmp_path / "run"))
+    assert os.path.exists(paths.metadata)
+    root = paths.pipeline_root
+    for split in ("train", "val", "privileged", "auxiliary"):
+        assert os.listdir(os.path.join(root, "ImageExampleGen", "examples", "1", f"Split-{split}"))
+        assert os.path.exists(os.path.join(root, "StatisticsGen", "statistics", "2", f"Split-{split}", "FeatureStats.pb"))
