@@ -28,6 +28,7 @@ def add_parser(sub) -> None:
     demo.add_argument("--auxiliary", type=int, default=0, help="unlabeled shifted-style images")
     demo.add_argument("--size", type=_size, default=(512, 256), help="WxH (default 512x256)")
     demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--preview", metavar="PNG", help="also write a sheet: image | label | JPEG q5")
     demo.set_defaults(func=_demo)
 
     inspect = data_sub.add_parser("inspect", help="per-split image counts and class pixel histograms")
@@ -47,6 +48,11 @@ def _demo(args) -> int:
     total = spec.train + spec.val + spec.test + spec.auxiliary
     with tqdm.tqdm(total=total, desc="texture-city", unit="img", file=sys.stderr) as bar:
         counts = generator.write_dataset(args.out, spec, progress=bar.update)
+    if args.preview:
+        from PIL import Image  # pylint: disable=g-import-not-at-top
+
+        from image_datasets.texture_city import preview  # pylint: disable=g-import-not-at-top
+        Image.fromarray(preview.preview_sheet(3, spec.width, spec.height, spec.seed)).save(args.preview)
     print(json.dumps({"root": args.out, "images": counts}))
     return 0
 

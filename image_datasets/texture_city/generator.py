@@ -7,7 +7,9 @@ Deterministic for a seed: image i of a split depends only on (seed, split, i).
 """
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
+import multiprocessing
 import os
 
 import numpy as np
@@ -52,37 +54,46 @@ def _save(array: np.ndarray, path: str) -> None:
     os.replace(tmp, path)  # A partly written file never carries the final name.
 
 
-def write_dataset(root: str, spec: DemoSpec, progress=None) -> dict[str, int]:
+def _render_and_save(root: str, spec: DemoSpec, split: str, index: int) -> None:
+    if split == "auxiliary":
+        image_path, label_path = os.path.join(root, "auxiliary", f"aux_{index:06d}.png"), None
+    else:
+        image_path, label_path = _paths(root, split, index)
+    if os.path.exists(image_path) and (label_path is None or os.path.exists(label_path)):
+        return
+    rng = np.random.default_rng([spec.seed, _SPLIT_KEYS[split], index])
+    style = scene.AUXILIARY_STYLE if split == "auxiliary" else scene.SceneStyle()
+    image, label = scene.render_scene(spec.width, spec.height, rng, style)
+    if label_path:
+        _save(label, label_path)
+    _save(image, image_path)
+
+
+def write_dataset(root: str, spec: DemoSpec, progress=None, workers: int | None = None) -> dict[str, int]:
     """Writes (or completes) the dataset under ``root``; existing files are kept.
 
     Args:
       root: output folder.
       spec: counts, size and seed.
-      progress: optional callable ``progress(n)`` called after each written image.
+      progress: optional callable ``progress(n)`` called after each image.
+      workers: processes to render with (default: the CPU count; 1 renders in-process).
 
     Returns:
-      The number of images per split now present.
+      The number of images per split.
     """
-    counts = {}
-    for split in ("train", "val", "test", "auxiliary"):
-        n = getattr(spec, split)
-        for i in range(n):
-            if split == "auxiliary":
-                image_path, label_path = os.path.join(root, "auxiliary", f"aux_{i:06d}.png"), None
-            else:
-                image_path, label_path = _paths(root, split, i)
-            if os.path.exists(image_path) and (label_path is None or os.path.exists(label_path)):
-                if progress:
-                    progress(1)
-                continue
-            rng = np.random.default_rng([spec.seed, _SPLIT_KEYS[split], i])
-            style = scene.AUXILIARY_STYLE if split == "auxiliary" else scene.SceneStyle()
-            image, label = scene.render_scene(spec.width, spec.height, rng, style)
-            if label_path:
-                _save(label, label_path)
-            _save(image, image_path)
+    jobs = [(split, i) for split in ("train", "val", "test", "auxiliary") for i in range(getattr(spec, split))]
+    workers = min(workers or os.cpu_count() or 1, max(1, len(jobs)))
+    if workers == 1:
+        for split, i in jobs:
+            _render_and_save(root, spec, split, i)
             if progress:
                 progress(1)
-        if n:
-            counts[split] = n
-    return counts
+    else:
+        context = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [pool.submit(_render_and_save, root, spec, split, i) for split, i in jobs]
+            for future in concurrent.futures.as_completed(futures):
+                future.result()
+                if progress:
+                    progress(1)
+    return {split: getattr(spec, split) for split in ("train", "val", "test", "auxiliary") if getattr(spec, split)}

@@ -1,0 +1,59 @@
+"""Runs a benchmark, prints its records as JSON, and with --record writes them into
+docs/BENCHMARKS.md (replacing that benchmark's previous section).
+
+    .venv/bin/python -m benchmarks.run ingest --images 32 --record
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import re
+import sys
+
+from benchmarks import machine
+
+BENCHMARKS = {
+    "ingest": ("benchmarks.ingest_throughput", "Ingestion throughput (ImageExampleGen, 2048x1024)"),
+}
+DOC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "BENCHMARKS.md")
+
+
+def _table(records: list[dict]) -> str:
+    keys = list(dict.fromkeys(k for r in records for k in r))
+    lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+    lines += ["| " + " | ".join(str(r.get(k, "")) for k in keys) + " |" for r in records]
+    return "\n".join(lines)
+
+
+def record(name: str, command: str, records: list[dict], info: dict) -> None:
+    title = BENCHMARKS[name][1]
+    section = (f"<!-- bench:{name} -->\n## {title}\n\n`{command}`\n\n"
+               f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB; "
+               f"Python {info['python']}; {info['date']}.\n\n{_table(records)}\n<!-- /bench:{name} -->")
+    text = open(DOC).read() if os.path.exists(DOC) else "# Benchmarks\n\nRecorded by `python -m benchmarks.run NAME --record`.\n"
+    pattern = re.compile(rf"<!-- bench:{name} -->.*?<!-- /bench:{name} -->", re.S)
+    text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section + "\n"
+    os.makedirs(os.path.dirname(DOC), exist_ok=True)
+    with open(DOC, "w") as f:
+        f.write(text)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("name", choices=sorted(BENCHMARKS))
+    parser.add_argument("--images", type=int, default=32)
+    parser.add_argument("--record", action="store_true", help="write the results into docs/BENCHMARKS.md")
+    args = parser.parse_args(argv)
+    module = importlib.import_module(BENCHMARKS[args.name][0])
+    records = module.run(images=args.images)
+    info = machine.describe()
+    print(json.dumps({"benchmark": args.name, "machine": info, "results": records}, indent=2))
+    if args.record:
+        record(args.name, "python -m benchmarks.run " + " ".join(argv or sys.argv[1:]), records, info)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
