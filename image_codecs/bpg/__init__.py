@@ -1,0 +1,7 @@
+"""BPG (Fabrice Bellard's HEVC-based image format): container, encoder, decoder.
+
+``image_codecs.bpg.codec.BpgCodec`` is the registered codec. It calls libbpg's ``bpgenc``
+/ ``bpgdec`` when they are installed, and otherwise writes and reads genuine ``.bpg``
+files itself: HEVC intra coding through the x265 and HEVC decoder of the ffmpeg that
+``imageio-ffmpeg`` ships, and the container with its compact ``hevc_header``.
+"""
