@@ -15,13 +15,14 @@ __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    from dsr import data_cmd, run_cmd  # pylint: disable=g-import-not-at-top
+    from dsr import codec_cmd, data_cmd, run_cmd  # pylint: disable=g-import-not-at-top
 
     parser = argparse.ArgumentParser(prog="dsr", description="Learning and inference with compressed images.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
     sub = parser.add_subparsers(dest="command", required=True)
     run_cmd.add_parser(sub)
     data_cmd.add_parser(sub)
+    codec_cmd.add_parser(sub)
     return parser
 
 
@@ -31,9 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     import dataconf  # pylint: disable=g-import-not-at-top
+    from image_codecs.base import BitstreamError  # pylint: disable=g-import-not-at-top
 
     try:
         return int(args.func(args) or 0)
+    except BitstreamError as e:
+        print(f"dsr {args.command}: bad bitstream: {e}", file=sys.stderr)
+        return 1
     except (dataconf.ConfigError, FileNotFoundError, ValueError) as e:
         print(f"dsr {args.command}: error: {e}", file=sys.stderr)
         return 2

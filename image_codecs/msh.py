@@ -1,0 +1,143 @@
+"""The ``msh`` codec: a SavedModel with ``compress``/``decompress`` (ours, from
+``keras_models.msh``, or one trained elsewhere, e.g. with tensorflow-compression's
+examples), and a self-describing bitstream that packs every tensor ``compress`` returns.
+
+Bitstream: ``b"MSH1"``, ue7 tensor count, then per tensor a kind byte (0 = string,
+1 = int32 vector) followed by ue7 length and the bytes (strings) or ue7 count and one
+ue7 per value (shapes). bpp counts every byte, header included.
+"""
+from __future__ import annotations
+
+import functools
+import os
+
+import numpy as np
+
+from image_codecs.base import BitstreamError, Codec, CodecError, QualityRange, check_image
+from image_codecs.bpg.bitio import BpgFormatError, read_ue7, write_ue7
+from image_codecs.registry import register
+
+__all__ = ["MshCodec", "pack", "unpack", "resolve_model", "MAGIC"]
+
+MAGIC = b"MSH1"
+
+
+def pack(tensors: list) -> bytes:
+    out = [MAGIC, write_ue7(len(tensors))]
+    for t in tensors:
+        value = t.numpy() if hasattr(t, "numpy") else t
+        if isinstance(value, bytes):
+            out += [b"\x00", write_ue7(len(value)), value]
+        else:
+            ints = np.asarray(value).reshape(-1)
+            if ints.dtype.kind not in "iu" or (ints < 0).any():
+                raise CodecError(f"msh: cannot pack a {ints.dtype} tensor with values {ints[:4]}")
+            out += [b"\x01", write_ue7(len(ints))] + [write_ue7(int(v)) for v in ints]
+    return b"".join(out)
+
+
+def unpack(data: bytes) -> list:
+    if not data.startswith(MAGIC):
+        raise BitstreamError(f"msh: not an MSH bitstream (magic {data[:4]!r})")
+    try:
+        count, pos = read_ue7(data, 4, "tensor count")
+        if count > 16:
+            raise BitstreamError(f"msh: {count} tensors is implausible")
+        tensors = []
+        for i in range(count):
+            if pos >= len(data):
+                raise BitstreamError(f"msh: truncated before tensor {i}")
+            kind, pos = data[pos], pos + 1
+            n, pos = read_ue7(data, pos, f"tensor {i} length")
+            if kind == 0:
+                if pos + n > len(data):
+                    raise BitstreamError(f"msh: tensor {i} ({n} bytes) runs past the end")
+                tensors.append(data[pos:pos + n])
+                pos += n
+            elif kind == 1:
+                if n > 8:
+                    raise BitstreamError(f"msh: shape tensor {i} with {n} values is implausible")
+                values = []
+                for _ in range(n):
+                    v, pos = read_ue7(data, pos, f"tensor {i} value")
+                    values.append(v)
+                tensors.append(np.array(values, np.int32))
+            else:
+                raise BitstreamError(f"msh: unknown tensor kind {kind} at byte {pos - 1}")
+        if pos != len(data):
+            raise BitstreamError(f"msh: {len(data) - pos} trailing bytes")
+        return tensors
+    except BpgFormatError as e:
+        raise BitstreamError(f"msh: {e}") from e
+
+
+def resolve_model(model: str, quality: int) -> str:
+    """``model`` is a SavedModel, or a folder of them named ``q<quality>``."""
+    if os.path.exists(os.path.join(model, "saved_model.pb")):
+        return model
+    candidate = os.path.join(model, f"q{quality}")
+    if os.path.exists(os.path.join(candidate, "saved_model.pb")):
+        return candidate
+    found = sorted(d for d in os.listdir(model) if d.startswith("q")) if os.path.isdir(model) else []
+    raise FileNotFoundError(f"msh: no SavedModel at {model!r} nor {candidate!r} (qualities present: {found})")
+
+
+@functools.lru_cache(maxsize=16)
+def _load(path: str):
+    import tensorflow as tf  # pylint: disable=g-import-not-at-top
+
+    loaded = tf.saved_model.load(path)
+    for name in ("compress", "decompress"):
+        if not callable(getattr(loaded, name, None)):
+            raise CodecError(f"msh: SavedModel {path} has no '{name}' function; it must expose compress(uint8 "
+                             "[H, W, 3]) -> tensors and decompress(*tensors) -> uint8 [H, W, 3]")
+    return loaded
+
+
+@register("msh")
+class MshCodec(Codec):
+    """Mean-Scale Hyperprior at rate point ``quality`` (1 = lowest rate).
+
+    Args:
+      quality: selects ``<model>/q<quality>`` when ``model`` is a folder of SavedModels.
+      model: a SavedModel path or a folder of ``q<k>`` SavedModels.
+    """
+
+    quality_range = QualityRange(1, 16, higher_is_better=True)
+
+    def __init__(self, quality: float = 1, model: str | None = None):
+        super().__init__(quality)
+        if not model:
+            raise ValueError("msh: a model is required (a SavedModel path or a folder of q<k> SavedModels)")
+        self.model_path = resolve_model(model, self.quality)
+
+    @staticmethod
+    def available_qualities(model: str | None = None) -> list[int]:
+        """The qualities a model folder provides (``q<k>`` sub-folders), or [1] for one SavedModel."""
+        if not model:
+            raise ValueError("msh: a model is required")
+        if os.path.exists(os.path.join(model, "saved_model.pb")):
+            return [1]
+        return sorted(int(d[1:]) for d in os.listdir(model)
+                      if d[1:].isdigit() and os.path.exists(os.path.join(model, d, "saved_model.pb")))
+
+    def metadata(self) -> dict:
+        return {**super().metadata(), "model": self.model_path}
+
+    def encode(self, image: np.ndarray) -> bytes:
+        image = check_image(image, self.name)
+        outputs = _load(self.model_path).compress(image)
+        return pack(list(outputs.values()) if isinstance(outputs, dict) else list(outputs))
+
+    def decode(self, data: bytes) -> np.ndarray:
+        tensors = unpack(data)
+        try:
+            image = _load(self.model_path).decompress(*tensors)
+        except (TypeError, ValueError) as e:
+            raise BitstreamError(f"msh: bitstream does not fit the model's decompress: {e}") from e
+        except Exception as e:  # TF raises InvalidArgumentError etc. on corrupt range-coded data.
+            raise BitstreamError(f"msh: cannot decompress: {type(e).__name__}: {str(e)[:200]}") from e
+        image = np.asarray(image)
+        if image.dtype != np.uint8:
+            image = np.clip(np.round(image), 0, 255).astype(np.uint8)
+        return image

@@ -1,0 +1,165 @@
+"""The Mean-Scale Hyperprior model: transforms, entropy models, compress/decompress.
+
+Analysis: four 5x5 stride-2 convolutions with GDN between them (16x down); synthesis:
+the mirror with inverse GDN. The hyper-analysis (3x3, then two 5x5 stride-2) maps y to z,
+coded with a learned factorized prior (``tfc.NoisyDeepFactorized``); the hyper-synthesis
+predicts a mean and a scale for every element of y, coded with a Gaussian
+(``tfc.LocationScaleIndexedEntropyModel(tfc.NoisyNormal, ...)``).
+
+After training, ``prepare_for_compression()`` builds the range-coding tables (an explicit
+step, not a side effect of ``fit``); ``compress``/``decompress`` are ``tf.function``s with
+input signatures so a SavedModel exposes them.
+"""
+from __future__ import annotations
+
+import math
+
+import tensorflow as tf
+import tensorflow_compression as tfc
+
+from keras_models.msh.config import MshConfig
+
+__all__ = ["MeanScaleHyperprior"]
+
+
+def _conv(filters, kernel, strides=1, activation=None, name=None):
+    return tf.keras.layers.Conv2D(filters, kernel, strides=strides, padding="same", activation=activation,
+                                  kernel_initializer="he_uniform", name=name)
+
+
+def _deconv(filters, kernel, strides=1, activation=None, name=None):
+    return tf.keras.layers.Conv2DTranspose(filters, kernel, strides=strides, padding="same", activation=activation,
+                                           kernel_initializer="he_uniform", name=name)
+
+
+def analysis_transform(c: MshConfig) -> tf.keras.Sequential:
+    return tf.keras.Sequential([
+        tf.keras.layers.Lambda(lambda x: x / 255.0),
+        _conv(c.num_filters, 5, 2, name="conv_0"), tfc.GDN(name="gdn_0"),
+        _conv(c.num_filters, 5, 2, name="conv_1"), tfc.GDN(name="gdn_1"),
+        _conv(c.num_filters, 5, 2, name="conv_2"), tfc.GDN(name="gdn_2"),
+        _conv(c.latent_depth, 5, 2, name="conv_3"),
+    ], name="analysis")
+
+
+def synthesis_transform(c: MshConfig) -> tf.keras.Sequential:
+    return tf.keras.Sequential([
+        _deconv(c.num_filters, 5, 2, name="deconv_0"), tfc.GDN(inverse=True, name="igdn_0"),
+        _deconv(c.num_filters, 5, 2, name="deconv_1"), tfc.GDN(inverse=True, name="igdn_1"),
+        _deconv(c.num_filters, 5, 2, name="deconv_2"), tfc.GDN(inverse=True, name="igdn_2"),
+        _deconv(3, 5, 2, name="deconv_3"),
+        tf.keras.layers.Lambda(lambda x: x * 255.0),
+    ], name="synthesis")
+
+
+def hyper_analysis_transform(c: MshConfig) -> tf.keras.Sequential:
+    return tf.keras.Sequential([
+        _conv(c.num_filters, 3, 1, "relu", name="conv_0"),
+        _conv(c.num_filters, 5, 2, "relu", name="conv_1"),
+        _conv(c.hyperprior_depth, 5, 2, name="conv_2"),
+    ], name="hyper_analysis")
+
+
+def hyper_synthesis_transform(c: MshConfig) -> tf.keras.Sequential:
+    return tf.keras.Sequential([
+        _deconv(c.num_filters, 5, 2, "relu", name="deconv_0"),
+        _deconv(c.num_filters * 3 // 2, 5, 2, "relu", name="deconv_1"),
+        _deconv(2 * c.latent_depth, 3, 1, name="deconv_2"),  # mean and scale index per element of y
+    ], name="hyper_synthesis")
+
+
+class MeanScaleHyperprior(tf.keras.Model):
+    """MSH; ``call(x)`` returns ``(x_hat, bpp, mse)`` for a float batch ``[B, H, W, 3]`` in 0..255."""
+
+    def __init__(self, config: MshConfig):
+        super().__init__()
+        self.config = config
+        self.analysis = analysis_transform(config)
+        self.synthesis = synthesis_transform(config)
+        self.hyper_analysis = hyper_analysis_transform(config)
+        self.hyper_synthesis = hyper_synthesis_transform(config)
+        self.hyperprior = tfc.NoisyDeepFactorized(batch_shape=[config.hyperprior_depth])
+        offset = math.log(config.scale_min)
+        factor = (math.log(config.scale_max) - math.log(config.scale_min)) / (config.num_scales - 1)
+        self._scale_fn = lambda i: tf.math.exp(offset + factor * i)
+        self._build_entropy_models(compression=False)
+        self.build((None, None, None, 3))
+
+    def _build_entropy_models(self, compression: bool) -> None:
+        self.entropy_model = tfc.LocationScaleIndexedEntropyModel(
+            tfc.NoisyNormal, self.config.num_scales, self._scale_fn, coding_rank=3, compression=compression)
+        self.side_entropy_model = tfc.ContinuousBatchedEntropyModel(
+            self.hyperprior, coding_rank=3, compression=compression)
+
+    def prepare_for_compression(self) -> None:
+        """Builds the range-coding tables from the trained priors (call once after training)."""
+        self._build_entropy_models(compression=True)
+
+    def _hyper(self, z_hat, y_shape):
+        params = self.hyper_synthesis(z_hat)[:, :y_shape[0], :y_shape[1], :]
+        mean, index = tf.split(params, 2, axis=-1)
+        return mean, index
+
+    def call(self, x, training=False):
+        y = self.analysis(x)
+        z = self.hyper_analysis(y)
+        z_hat, side_bits = self.side_entropy_model(z, training=training)
+        mean, index = self._hyper(z_hat, tf.shape(y)[1:3])
+        y_hat, bits = self.entropy_model(y, index, loc=mean, training=training)
+        x_hat = self.synthesis(y_hat)[:, :tf.shape(x)[1], :tf.shape(x)[2], :]
+        num_pixels = tf.cast(tf.reduce_prod(tf.shape(x)[:-1]), bits.dtype)
+        bpp = (tf.reduce_sum(bits) + tf.reduce_sum(side_bits)) / num_pixels
+        mse = tf.reduce_mean(tf.math.squared_difference(x, x_hat))
+        return x_hat, bpp, mse
+
+    def train_step(self, x):
+        with tf.GradientTape() as tape:
+            _, bpp, mse = self(x, training=True)
+            loss = bpp + self.config.lmbda * mse
+        variables = self.trainable_variables
+        self.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        for metric, value in zip(self.metrics, (loss, bpp, mse)):
+            metric.update_state(value)
+        return {m.name: m.result() for m in self.metrics}
+
+    def test_step(self, x):
+        _, bpp, mse = self(x, training=False)
+        loss = bpp + self.config.lmbda * mse
+        for metric, value in zip(self.metrics, (loss, bpp, mse)):
+            metric.update_state(value)
+        return {m.name: m.result() for m in self.metrics}
+
+    def compile(self, **kwargs):
+        super().compile(loss=None, metrics=None, loss_weights=None, weighted_metrics=None, **kwargs)
+        self._loss_metric = tf.keras.metrics.Mean(name="loss")
+        self._bpp_metric = tf.keras.metrics.Mean(name="bpp")
+        self._mse_metric = tf.keras.metrics.Mean(name="mse")
+
+    @property
+    def metrics(self):
+        return [self._loss_metric, self._bpp_metric, self._mse_metric]
+
+    @tf.function(input_signature=[tf.TensorSpec(shape=(None, None, 3), dtype=tf.uint8)])
+    def compress(self, x):
+        """uint8 [H, W, 3] -> (latent string, side string, image shape)."""
+        x = tf.cast(x, self.compute_dtype)[None]
+        y = self.analysis(x)
+        z = self.hyper_analysis(y)
+        z_hat = self.side_entropy_model.quantize(z)
+        mean, index = self._hyper(z_hat, tf.shape(y)[1:3])
+        side_string = self.side_entropy_model.compress(z)
+        string = self.entropy_model.compress(y, index, loc=mean)
+        return string[0], side_string[0], tf.shape(x)[1:3]
+
+    @tf.function(input_signature=[tf.TensorSpec(shape=(), dtype=tf.string),
+                                  tf.TensorSpec(shape=(), dtype=tf.string),
+                                  tf.TensorSpec(shape=(2,), dtype=tf.int32)])
+    def decompress(self, string, side_string, x_shape):
+        """Inverse of ``compress``: returns uint8 [H, W, 3]."""
+        y_shape = -(-x_shape // 16)
+        z_shape = -(-y_shape // 4)
+        z_hat = self.side_entropy_model.decompress(side_string[None], z_shape)
+        mean, index = self._hyper(z_hat, y_shape)
+        y_hat = self.entropy_model.decompress(string[None], index, loc=mean)
+        x_hat = self.synthesis(y_hat)[0, :x_shape[0], :x_shape[1], :]
+        return tf.cast(tf.clip_by_value(tf.round(x_hat), 0, 255), tf.uint8)

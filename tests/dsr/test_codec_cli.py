@@ -1,0 +1,51 @@
+import json
+
+import numpy as np
+from PIL import Image
+
+from dsr import main
+
+
+def _image(tmp_path, rng, name="in.png", size=(48, 64)):
+    path = tmp_path / name
+    Image.fromarray(rng.integers(0, 256, (*size, 3), dtype=np.uint8)).save(path)
+    return str(path)
+
+
+def test_encode_writes_exactly_the_bitstream_and_decode_writes_png(tmp_path, rng, capsys):
+    src = _image(tmp_path, rng)
+    out = str(tmp_path / "x.bpg")
+    assert main.main(["codec", "encode", "--codec", "bpg", "--quality", "30", src, out]) == 0
+    report = json.loads(capsys.readouterr().out)
+    data = open(out, "rb").read()
+    assert data[:4] == b"BPG\xfb" and report["bytes"] == len(data)
+    assert report["bpp"] == len(data) * 8 / (48 * 64)
+    png = str(tmp_path / "y.png")
+    assert main.main(["codec", "decode", "--codec", "bpg", out, png]) == 0
+    with Image.open(png) as im:
+        assert im.mode == "RGB" and im.size == (64, 48)
+
+
+def test_eval_json_has_the_documented_shape(tmp_path, rng, capsys):
+    _image(tmp_path, rng, "a.png")
+    _image(tmp_path, rng, "b.png")
+    assert main.main(["codec", "eval", "--codec", "jpeg", "--qualities", "5,50", "--images",
+                      str(tmp_path / "*.png"), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["codec"] == "jpeg" and [r["quality"] for r in result["results"]] == [5, 50]
+    for r in result["results"]:
+        assert set(r) == {"quality", "images", "bpp", "psnr", "ms_ssim", "ms_ssim_db", "encode_ms", "decode_ms"}
+        assert r["images"] == 2
+    assert result["results"][0]["bpp"] < result["results"][1]["bpp"]
+
+
+def test_decoding_the_wrong_format_is_a_clear_error(tmp_path, rng, capsys):
+    src = _image(tmp_path, rng)
+    assert main.main(["codec", "decode", "--codec", "bpg", src, str(tmp_path / "o.png")]) == 1
+    assert "not a BPG file" in capsys.readouterr().err
+
+
+def test_target_bpp_and_quality_are_exclusive(tmp_path, rng, capsys):
+    src = _image(tmp_path, rng)
+    assert main.main(["codec", "encode", "--codec", "jpeg", src, str(tmp_path / "o.jpg")]) == 2
+    assert "exactly one of" in capsys.readouterr().err
