@@ -1,0 +1,10 @@
+"""Artifact types of this project's components."""
+from tfx.types.artifact import Artifact
+
+__all__ = ["RateDistortion"]
+
+
+class RateDistortion(Artifact):
+    """Per-codec rate-distortion statistics (``rate_distortion.json``) and plot (``rate_distortion.png``)."""
+
+    TYPE_NAME = "RateDistortion"

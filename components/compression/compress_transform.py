@@ -1,0 +1,91 @@
+"""Beam pieces of the compression Transform: compress every example with one codec spec,
+adding the bitstream, the decoded image and its rate/distortion, and average the measures."""
+from __future__ import annotations
+
+import logging
+import time
+
+import apache_beam as beam
+import numpy as np
+import tensorflow as tf
+
+from image_codecs import evaluation, rate_control, registry
+from image_codecs.specs import CodecSpec
+from image_datasets import features, image_files
+
+__all__ = ["CompressExample", "MeanMeasures", "COUNTER_NAMESPACE", "MEASURES"]
+
+COUNTER_NAMESPACE = "Compression"
+MEASURES = (features.BPP, features.PSNR, features.MS_SSIM, features.MS_SSIM_DB, features.ENCODE_MS,
+            features.DECODE_MS)
+_LOG_EVERY_S = 30.0
+
+
+class CompressExample(beam.DoFn):
+    """Serialized example -> (serialized example with codec features, measures dict)."""
+
+    def __init__(self, spec: CodecSpec):
+        self._spec = spec
+        self._codec = None
+
+    def setup(self):
+        if self._spec.quality is not None:
+            self._codec = registry.make_codec(self._spec.codec, self._spec.quality, **self._spec.options)
+        self._count = 0
+        self._last_log = time.monotonic()
+
+    def process(self, serialized: bytes):
+        example = tf.train.Example.FromString(serialized)
+        feats = example.features.feature
+        image_id = feats[features.IMAGE_ID].bytes_list.value[0].decode()
+        image = image_files.decode_png(feats[features.IMAGE].bytes_list.value[0])
+        if self._codec is None:  # per-image target bpp
+            quality, _ = rate_control.encode_at_bpp(self._spec.codec, image, self._spec.target_bpp,
+                                                    **self._spec.options)
+            codec = registry.make_codec(self._spec.codec, quality, **self._spec.options)
+        else:
+            codec, quality = self._codec, self._spec.quality
+        try:
+            m = evaluation.measure(codec, image)
+        except Exception as e:
+            raise RuntimeError(f"compression of {image_id} with {self._spec.key} failed: {e}") from e
+        feats[features.BITSTREAM].bytes_list.value.append(m["bitstream"])
+        feats[features.DECODED].bytes_list.value.append(image_files.encode_png(m["decoded"]))
+        feats[features.CODEC].bytes_list.value.append(self._spec.codec.encode())
+        feats[features.QUALITY].float_list.value.append(float(quality))
+        for name in MEASURES:
+            feats[name].float_list.value.append(float(m[name]))
+        beam.metrics.Metrics.counter(COUNTER_NAMESPACE, f"compressed_{self._spec.key}").inc()
+        self._count += 1
+        if time.monotonic() - self._last_log > _LOG_EVERY_S:
+            logging.info("Compression %s: %d images in this worker", self._spec.key, self._count)
+            self._last_log = time.monotonic()
+        yield example.SerializeToString(), {name: float(m[name]) for name in MEASURES}
+
+
+class MeanMeasures(beam.CombineFn):
+    """Mean of each measure, and the count."""
+
+    def create_accumulator(self):
+        return {name: 0.0 for name in MEASURES}, 0
+
+    def add_input(self, acc, measures):
+        sums, n = acc
+        return {k: sums[k] + measures[k] for k in sums}, n + 1
+
+    def merge_accumulators(self, accs):
+        accs = list(accs)
+        return ({k: sum(a[0][k] for a in accs) for k in MEASURES}, sum(a[1] for a in accs))
+
+    def extract_output(self, acc):
+        sums, n = acc
+        return {"images": n, **{k: (sums[k] / n if n else float("nan")) for k in MEASURES}}
+
+
+def sample_images(paths: list[str], limit: int) -> list[np.ndarray]:
+    """Up to ``limit`` images from TFRecord files of examples (for dataset-level matching)."""
+    images = []
+    for record in tf.data.TFRecordDataset(paths, compression_type="GZIP").take(limit):
+        example = tf.train.Example.FromString(record.numpy())
+        images.append(image_files.decode_png(example.features.feature[features.IMAGE].bytes_list.value[0]))
+    return images

@@ -1,0 +1,111 @@
+"""Compression executor: one output split per (input split, codec spec), plus the
+rate-distortion statistics and plot."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any
+
+import apache_beam as beam
+from tfx import types
+from tfx.components.example_gen import write_split
+from tfx.dsl.components.base import base_beam_executor
+from tfx.dsl.io import fileio
+from tfx.proto import example_gen_pb2
+from tfx.types import artifact_utils
+from tfx.utils import io_utils, path_utils
+
+import dataconf
+from components.compression import compress_transform
+from image_codecs import rate_control, rd_plot
+from image_codecs.specs import CodecSpec
+
+__all__ = ["Executor", "SPECS_KEY", "SPLITS_KEY", "MATCH_SAMPLE_KEY", "split_name", "STATS_FILE", "PLOT_FILE"]
+
+SPECS_KEY = "codec_specs"
+SPLITS_KEY = "splits"
+MATCH_SAMPLE_KEY = "match_sample_size"
+STATS_FILE = "rate_distortion.json"
+PLOT_FILE = "rate_distortion.png"
+
+
+def split_name(split: str, spec_key: str) -> str:
+    """The output split holding ``split`` compressed with the spec named ``spec_key``."""
+    return f"{split}__{spec_key}"
+
+
+def _files(examples: types.Artifact, split: str) -> list[str]:
+    return fileio.glob(os.path.join(artifact_utils.get_split_uri([examples], split), "*"))
+
+
+class Executor(base_beam_executor.BaseBeamExecutor):
+
+    def Do(self, input_dict: dict[str, list[types.Artifact]], output_dict: dict[str, list[types.Artifact]],
+           exec_properties: dict[str, Any]) -> None:
+        examples = artifact_utils.get_single_instance(input_dict["examples"])
+        specs = [dataconf.from_dict(CodecSpec, s, f"codec_specs[{i}]")
+                 for i, s in enumerate(json.loads(exec_properties[SPECS_KEY]))]
+        available = artifact_utils.decode_split_names(examples.split_names)
+        wanted = json.loads(exec_properties.get(SPLITS_KEY) or "[]") or available
+        missing = sorted(set(wanted) - set(available))
+        if missing:
+            raise ValueError(f"splits {missing} are not in the input examples (which have {available})")
+        model_dir = None
+        if input_dict.get("codec_model"):
+            model_dir = path_utils.serving_model_path(artifact_utils.get_single_instance(input_dict["codec_model"]).uri)
+        resolved = []
+        for spec in specs:
+            if spec.codec == "msh" and "model" not in spec.options:
+                if model_dir is None:
+                    raise ValueError("an msh codec spec needs options.model or a codec_model input")
+                spec = CodecSpec(spec.codec, spec.quality, spec.target_bpp, spec.match_bpp,
+                                 {**spec.options, "model": model_dir})
+            if spec.match_bpp is not None:
+                sample = compress_transform.sample_images(_files(examples, wanted[0]),
+                                                          int(exec_properties.get(MATCH_SAMPLE_KEY) or 16))
+                quality, achieved = rate_control.match_quality(spec.codec, sample, spec.match_bpp, **spec.options)
+                logging.info("Compression: %s matched to quality %s (%.4f bpp on %d images)", spec.key, quality,
+                             achieved, len(sample))
+                resolved.append((spec.key, spec.with_quality(quality)))
+            else:
+                resolved.append((spec.key, spec))
+
+        out = artifact_utils.get_single_instance(output_dict["compressed_examples"])
+        out.split_names = artifact_utils.encode_split_names(
+            [split_name(s, key) for key, _ in resolved for s in wanted])
+        out.set_string_custom_property("codec_specs", json.dumps({key: dataconf.to_dict(spec)
+                                                                  for key, spec in resolved}))
+        out.set_string_custom_property("source_splits", json.dumps(wanted))
+        pipeline = self._make_beam_pipeline()
+        stats = []
+        for key, spec in resolved:
+            for split in wanted:
+                name = split_name(split, key)
+                compressed = (pipeline
+                              | f"Read[{name}]" >> beam.io.ReadFromTFRecord(
+                                  os.path.join(artifact_utils.get_split_uri([examples], split), "*"),
+                                  coder=beam.coders.BytesCoder())
+                              | f"Compress[{name}]" >> beam.ParDo(compress_transform.CompressExample(spec)))
+                _ = (compressed | f"Examples[{name}]" >> beam.Keys()
+                     | f"Write[{name}]" >> write_split.WriteSplit(artifact_utils.get_split_uri([out], name),
+                                                                  example_gen_pb2.FORMAT_TFRECORDS_GZIP))
+                stats.append(compressed | f"Measures[{name}]" >> beam.Values()
+                             | f"Mean[{name}]" >> beam.CombineGlobally(compress_transform.MeanMeasures())
+                             | f"Tag[{name}]" >> beam.Map(lambda m, k=key, s=split, q=spec: {
+                                 "spec": k, "split": s, "codec": q.codec, "quality": q.quality, **m}))
+        rd_dir = artifact_utils.get_single_instance(output_dict["rate_distortion"]).uri
+        _ = (stats | "AllStats" >> beam.Flatten() | "Collect" >> beam.combiners.ToList()
+             | "WriteStats" >> beam.Map(_write_stats, rd_dir))
+        result = pipeline.run()
+        result.wait_until_finish()
+
+
+def _write_stats(rows: list[dict], directory: str) -> None:
+    rows = sorted(rows, key=lambda r: (r["codec"], r["split"], r["quality"]))
+    fileio.makedirs(directory)
+    io_utils.write_string_file(os.path.join(directory, STATS_FILE), json.dumps(rows, indent=2))
+    split = "train" if any(r["split"] == "train" for r in rows) else rows[0]["split"]
+    points = [r for r in rows if r["split"] == split and r["images"]]
+    local = os.path.join(directory, PLOT_FILE)
+    rd_plot.plot_rate_distortion(points, local, title=f"Rate-distortion on split '{split}'")

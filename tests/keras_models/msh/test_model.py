@@ -1,0 +1,80 @@
+"""MSH: structure, compression consistent with quantization, SavedModel round trip, codec."""
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from image_codecs import metrics, msh as msh_codec
+from image_codecs.base import BitstreamError
+from keras_models.msh import config as msh_config, model as msh_model, training
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    rng = np.random.default_rng(0)
+    images = tf.data.Dataset.from_tensor_slices(rng.integers(0, 256, (8, 64, 64, 3), dtype=np.uint8))
+    model = training.train(msh_config.preset("tiny", crop=32, batch_size=4), images, steps=20)
+    path = str(tmp_path_factory.mktemp("msh") / "q1")
+    training.export(model, path)
+    return model, path
+
+
+def test_transforms_downsample_16x_and_hyper_4x_more():
+    model = msh_model.MeanScaleHyperprior(msh_config.preset("tiny"))
+    y = model.analysis(tf.zeros((1, 64, 96, 3)))
+    z = model.hyper_analysis(y)
+    assert y.shape == (1, 4, 6, 48) and z.shape == (1, 1, 2, 32)
+    assert model.hyper_synthesis(z).shape[-1] == 2 * 48  # a mean and a scale per latent channel
+
+
+def test_rate_falls_with_smaller_lambda_in_the_loss():
+    model = msh_model.MeanScaleHyperprior(msh_config.preset("tiny"))
+    x = tf.random.uniform((2, 64, 64, 3), 0, 255, seed=1)
+    _, bpp, mse = model(x, training=False)
+    assert bpp.shape == () and mse.shape == () and float(bpp) > 0
+
+
+def test_compression_consistent_with_quantization(trained):
+    model, _ = trained
+    image = np.random.default_rng(1).integers(0, 256, (37, 53, 3), dtype=np.uint8)
+    string, side, shape = model.compress(image)
+    decoded = model.decompress(string, side, shape).numpy()
+    x = tf.cast(image, tf.float32)[None]
+    y = model.analysis(x)
+    z_hat = model.side_entropy_model.quantize(model.hyper_analysis(y))
+    mean, _ = model._hyper(z_hat, tf.shape(y)[1:3])  # pylint: disable=protected-access
+    y_hat = model.entropy_model.quantize(y, loc=mean)
+    expected = tf.cast(tf.clip_by_value(tf.round(model.synthesis(y_hat)[0, :37, :53]), 0, 255), tf.uint8).numpy()
+    np.testing.assert_array_equal(decoded, expected)
+
+
+def test_codec_round_trip_through_saved_model_counts_every_byte(trained):
+    _, path = trained
+    codec = msh_codec.MshCodec(1, model=path)
+    image = np.random.default_rng(2).integers(0, 256, (40, 56, 3), dtype=np.uint8)
+    data = codec.encode(image)
+    out = codec.decode(data)
+    assert out.shape == image.shape and out.dtype == np.uint8
+    assert codec.encode(image) == data  # deterministic
+    assert metrics.bpp(len(data), 40, 56) == len(data) * 8 / (40 * 56)
+    assert msh_codec.MshCodec.available_qualities(model=path) == [1]
+
+
+def test_folder_of_rate_points_resolves_by_quality(trained, tmp_path):
+    _, path = trained
+    with pytest.raises(FileNotFoundError, match="no SavedModel"):
+        msh_codec.MshCodec(2, model=str(tmp_path))
+
+
+@pytest.mark.parametrize("data, message", [(b"JUNK", "not an MSH bitstream"), (b"MSH1\x05", "truncated"),
+                                           (b"MSH1\x01\x07\x00", "unknown tensor kind"),
+                                           (b"MSH1\x01\x00\x09ab", "runs past the end")])
+def test_malformed_bitstreams_raise(trained, data, message):
+    with pytest.raises(BitstreamError, match=message):
+        msh_codec.MshCodec(1, model=trained[1]).decode(data)
+
+
+def test_saved_model_without_signatures_is_rejected(tmp_path):
+    module = tf.Module()
+    tf.saved_model.save(module, str(tmp_path / "m"))
+    with pytest.raises(Exception, match="no 'compress' function"):
+        msh_codec.MshCodec(1, model=str(tmp_path / "m")).encode(np.zeros((16, 16, 3), np.uint8))
