@@ -85,6 +85,7 @@ def resolve_model(model: str, quality: int) -> str:
 @functools.lru_cache(maxsize=16)
 def _load(path: str):
     import tensorflow as tf  # pylint: disable=g-import-not-at-top
+    import tensorflow_compression  # noqa: F401  pylint: disable=g-import-not-at-top,unused-import  (registers the range-coding ops)
 
     loaded = tf.saved_model.load(path)
     for name in ("compress", "decompress"):

@@ -8,19 +8,48 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import Optional
+from typing import Any, Optional
 
 import yaml
 
 import dataconf
+from image_codecs.specs import CodecSpec
 from image_datasets.ingest import IngestConfig
 from image_datasets.texture_city.generator import DemoSpec
 
-__all__ = ["ExperimentConfig", "load_config", "shipped_configs", "CONFIG_DIR"]
+__all__ = ["ExperimentConfig", "CodecTrainingConfig", "CompressionConfig", "load_config", "shipped_configs",
+           "CONFIG_DIR"]
 
 CONFIG_DIR = os.path.join(os.path.dirname(__file__), "configs")
 
 DEFAULT_BEAM_ARGS = ("--direct_running_mode=multi_processing", "--direct_num_workers=2")
+
+
+@dataclasses.dataclass
+class CodecTrainingConfig:
+    """Training of the Mean-Scale Hyperprior codec (one model per lambda, q1 = smallest).
+
+    Attributes:
+      split: the ingested split to train on (the paper uses images disjoint from the
+        segmentation set: ``extra`` for Cityscapes/INRIA/SDD, ``auxiliary`` in the demo).
+      preset: MSH preset (``tiny`` or ``paper``); ``overrides`` changes single fields.
+      lambdas: rate-distortion trade-offs, one model each.
+      steps: training steps per model.
+    """
+
+    split: str = "extra"
+    preset: str = "tiny"
+    lambdas: tuple[float, ...] = (0.0015, 0.005, 0.015)
+    steps: int = 2000
+    overrides: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class CompressionConfig:
+    """Codecs and rates; ``splits`` empty = every ingested split."""
+
+    specs: list[CodecSpec]
+    splits: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass
@@ -32,6 +61,8 @@ class ExperimentConfig:
         ``ingest.root`` with these counts if it is not there yet.
       beam_args: Beam pipeline arguments for every Beam step.
       statistics: run StatisticsGen on the ingested examples.
+      codec_training: train MSH models for the ``msh`` codec specs.
+      compression: compress the ingested splits with these codec specs.
     """
 
     name: str
@@ -39,6 +70,14 @@ class ExperimentConfig:
     demo_data: Optional[DemoSpec] = None
     beam_args: tuple[str, ...] = DEFAULT_BEAM_ARGS
     statistics: bool = True
+    codec_training: Optional[CodecTrainingConfig] = None
+    compression: Optional[CompressionConfig] = None
+
+    def __post_init__(self):
+        uses_msh = self.compression is not None and any(
+            s.codec == "msh" and "model" not in s.options for s in self.compression.specs)
+        if uses_msh and self.codec_training is None:
+            raise ValueError("compression uses msh without options.model, so codec_training must be configured")
 
 
 def shipped_configs() -> list[str]:

@@ -9,6 +9,7 @@ import os
 
 from tfx import v1 as tfx
 
+from components.compression.component import Compression
 from components.image_example_gen.component import ImageExampleGen
 from pipelines.config import ExperimentConfig
 
@@ -32,6 +33,23 @@ def create_pipeline(config: ExperimentConfig, run_dir: str) -> tfx.dsl.Pipeline:
     components = [example_gen]
     if config.statistics:
         components.append(tfx.components.StatisticsGen(examples=example_gen.outputs["examples"]))
+    codec_trainer = None
+    if config.codec_training is not None:
+        ct = config.codec_training
+        codec_trainer = tfx.components.Trainer(
+            run_fn="components.msh_trainer.run_fn",
+            examples=example_gen.outputs["examples"],
+            train_args=tfx.proto.TrainArgs(splits=[ct.split], num_steps=ct.steps),
+            eval_args=tfx.proto.EvalArgs(splits=[ct.split], num_steps=1),
+            custom_config={"preset": ct.preset, "lambdas": list(ct.lambdas), "overrides": dict(ct.overrides)},
+        ).with_id("CodecTrainer")
+        components.append(codec_trainer)
+    if config.compression is not None:
+        uses_msh = any(s.codec == "msh" for s in config.compression.specs)
+        components.append(Compression(
+            examples=example_gen.outputs["examples"], specs=config.compression.specs,
+            splits=config.compression.splits,
+            codec_model=codec_trainer.outputs["model"] if (uses_msh and codec_trainer) else None))
     return tfx.dsl.Pipeline(
         pipeline_name=config.name,
         pipeline_root=paths.pipeline_root,

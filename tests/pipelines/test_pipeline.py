@@ -1,3 +1,4 @@
+import glob
 import os
 
 import pytest
@@ -33,15 +34,27 @@ def _tiny_config(tmp_path):
         "ingest": {"dataset": "cityscapes", "root": str(tmp_path / "data"), "privileged_fraction": 0.5,
                    "auxiliary": {"root": str(tmp_path / "data" / "auxiliary")}},
         "beam_args": ["--direct_running_mode=in_memory", "--direct_num_workers=1"],
+        "codec_training": {"split": "auxiliary", "preset": "tiny", "lambdas": [0.01], "steps": 3,
+                           "overrides": {"crop": 32, "batch_size": 2}},
+        "compression": {"specs": [{"codec": "jpeg", "quality": 10}, {"codec": "msh", "quality": 1},
+                                  {"codec": "bpg", "quality": 40}], "splits": ["train", "val"]},
     }
     path = tmp_path / "tiny.yaml"
     path.write_text(yaml.safe_dump(data))
     return config_lib.load_config(str(path))
 
 
-def test_create_pipeline_wires_example_gen_and_statistics(tmp_path):
+def test_msh_without_codec_training_is_rejected(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump({"name": "x", "ingest": {"dataset": "cityscapes", "root": "r"},
+                                    "compression": {"specs": [{"codec": "msh", "quality": 1}]}}))
+    with pytest.raises(dataconf.ConfigError, match="codec_training must be configured"):
+        config_lib.load_config(str(path))
+
+
+def test_create_pipeline_wires_the_components(tmp_path):
     p = pipeline.create_pipeline(_tiny_config(tmp_path), str(tmp_path / "run"))
-    assert [c.id for c in p.components] == ["ImageExampleGen", "StatisticsGen"]
+    assert {c.id for c in p.components} == {"ImageExampleGen", "StatisticsGen", "CodecTrainer", "Compression"}
 
 
 @pytest.mark.e2e
@@ -52,5 +65,10 @@ def test_local_run_writes_examples_statistics_and_metadata(tmp_path):
     assert os.path.exists(paths.metadata)
     root = paths.pipeline_root
     for split in ("train", "val", "privileged", "auxiliary"):
-        assert os.listdir(os.path.join(root, "ImageExampleGen", "examples", "1", f"Split-{split}"))
-        assert os.path.exists(os.path.join(root, "StatisticsGen", "statistics", "2", f"Split-{split}", "FeatureStats.pb"))
+        assert glob.glob(os.path.join(root, "ImageExampleGen", "examples", "*", f"Split-{split}", "*.gz"))
+        assert glob.glob(os.path.join(root, "StatisticsGen", "statistics", "*", f"Split-{split}", "FeatureStats.pb"))
+    assert glob.glob(os.path.join(root, "CodecTrainer", "model", "*", "Format-Serving", "q1", "saved_model.pb"))
+    compressed = glob.glob(os.path.join(root, "Compression", "compressed_examples", "*", "Split-*"))
+    assert sorted(os.path.basename(p) for p in compressed) == sorted(
+        f"Split-{s}__{k}" for s in ("train", "val") for k in ("jpeg_q10", "msh_q1", "bpg_q40"))
+    assert glob.glob(os.path.join(root, "Compression", "rate_distortion", "*", "rate_distortion.png"))
