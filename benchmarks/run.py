@@ -16,6 +16,8 @@ from benchmarks import machine
 
 BENCHMARKS = {
     "ingest": ("benchmarks.ingest_throughput", "Ingestion throughput (ImageExampleGen, 2048x1024)"),
+    "codecs": ("benchmarks.codec_speed", "Codec speed per 2048x1024 image (and MSH vs CompressAI)"),
+    "compression": ("benchmarks.compression_throughput", "Compression Transform throughput (BPG q40, 2048x1024)"),
 }
 DOC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "BENCHMARKS.md")
 
@@ -43,11 +45,12 @@ def record(name: str, command: str, records: list[dict], info: dict) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("name", choices=sorted(BENCHMARKS))
-    parser.add_argument("--images", type=int, default=32)
+    parser.add_argument("--images", type=int, default=None,
+                        help="images (or timed repetitions for codecs); default per benchmark")
     parser.add_argument("--record", action="store_true", help="write the results into docs/BENCHMARKS.md")
     args = parser.parse_args(argv)
     module = importlib.import_module(BENCHMARKS[args.name][0])
-    records = module.run(images=args.images)
+    records = module.run(**({} if args.images is None else {"images": args.images}))
     info = machine.describe()
     print(json.dumps({"benchmark": args.name, "machine": info, "results": records}, indent=2))
     if args.record:
