@@ -7,4 +7,4 @@ __all__ = ["RateDistortion"]
 class RateDistortion(Artifact):
     """Per-codec rate-distortion statistics (``rate_distortion.json``) and plot (``rate_distortion.png``)."""
 
-    TYPE_NAME = "RateDistortion"
+    TYPE_NAME = "dsr.RateDistortion"  # <namespace>.<Title>, as Kubeflow V2 schema titles require

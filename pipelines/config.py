@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from typing import Any, Optional
 
 import yaml
@@ -55,7 +56,8 @@ class CompressionConfig:
 @dataclasses.dataclass
 class ExperimentConfig:
     """Attributes:
-      name: the pipeline name (also the default run directory ``runs/<name>``).
+      name: the pipeline name (also the default run directory ``runs/<name>``); lower-case
+        letters, digits and '-'.
       ingest: the dataset to ingest.
       demo_data: when set, the built-in texture-city dataset is generated at
         ``ingest.root`` with these counts if it is not there yet.
@@ -74,6 +76,9 @@ class ExperimentConfig:
     compression: Optional[CompressionConfig] = None
 
     def __post_init__(self):
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,127}", self.name):
+            raise ValueError(f"name {self.name!r} must be lower-case letters, digits and '-' (Kubeflow's rule for "
+                             "pipeline names)")
         uses_msh = self.compression is not None and any(
             s.codec == "msh" and "model" not in s.options for s in self.compression.specs)
         if uses_msh and self.codec_training is None:

@@ -27,7 +27,17 @@ class RunPaths:
         self.report = os.path.join(self.run_dir, "report")
 
 
-def create_pipeline(config: ExperimentConfig, run_dir: str) -> tfx.dsl.Pipeline:
+def create_pipeline(config: ExperimentConfig, run_dir: str, pipeline_root: str | None = None,
+                    metadata: bool = True) -> tfx.dsl.Pipeline:
+    """The pipeline of ``config``.
+
+    Args:
+      config: the experiment.
+      run_dir: the local run directory (pipeline_root/, metadata.sqlite, ...).
+      pipeline_root: overrides ``run_dir/pipeline_root`` (e.g. a bucket for Kubeflow).
+      metadata: attach the run directory's SQLite metadata (False for cluster runners,
+        which bring their own).
+    """
     paths = RunPaths(run_dir)
     example_gen = ImageExampleGen(config.ingest)
     components = [example_gen]
@@ -52,9 +62,10 @@ def create_pipeline(config: ExperimentConfig, run_dir: str) -> tfx.dsl.Pipeline:
             codec_model=codec_trainer.outputs["model"] if (uses_msh and codec_trainer) else None))
     return tfx.dsl.Pipeline(
         pipeline_name=config.name,
-        pipeline_root=paths.pipeline_root,
+        pipeline_root=pipeline_root or paths.pipeline_root,
         components=components,
         enable_cache=True,
-        metadata_connection_config=tfx.orchestration.metadata.sqlite_metadata_connection_config(paths.metadata),
+        metadata_connection_config=(tfx.orchestration.metadata.sqlite_metadata_connection_config(paths.metadata)
+                                    if metadata else None),
         beam_pipeline_args=list(config.beam_args),
     )

@@ -1,0 +1,64 @@
+"""Compiles an experiment for Kubeflow Pipelines (v2 IR) with ``KubeflowV2DagRunner``.
+
+Trainers request a GPU and memory through their platform config; Beam steps carry the
+config's Beam arguments (DirectRunner by default; pass Dataflow/Flink/Spark arguments in
+the config's ``beam_args`` to distribute them).
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+
+from tfx import v1 as tfx
+from tfx.orchestration.kubeflow.v2 import kubeflow_v2_dag_runner
+
+from pipelines.config import ExperimentConfig
+from pipelines.pipeline import create_pipeline
+
+__all__ = ["ClusterResources", "compile_pipeline", "TRAINER_IDS"]
+
+TRAINER_IDS = ("CodecTrainer", "RestorationTrainer", "SegmentationTrainer")
+
+
+@dataclasses.dataclass
+class ClusterResources:
+    """Resources of trainer steps on the cluster."""
+
+    gpu_type: str = "nvidia.com/gpu"
+    gpus: int = 1
+    trainer_memory_gb: float = 32.0
+    trainer_cpus: float = 8.0
+
+
+def _resource_spec(resources: ClusterResources):
+    from kfp.pipeline_spec import pipeline_spec_pb2  # pylint: disable=g-import-not-at-top
+
+    spec = pipeline_spec_pb2.PipelineDeploymentConfig.PipelineContainerSpec.ResourceSpec(
+        cpu_limit=resources.trainer_cpus, memory_limit=resources.trainer_memory_gb)
+    if resources.gpus:
+        spec.accelerator.type = resources.gpu_type
+        spec.accelerator.count = resources.gpus
+    return spec
+
+
+def compile_pipeline(config: ExperimentConfig, image: str, output_path: str, pipeline_root: str,
+                     resources: ClusterResources = ClusterResources()) -> str:
+    """Writes the Kubeflow V2 pipeline JSON for ``config`` to ``output_path``.
+
+    Args:
+      config: the experiment.
+      image: the container image every step runs (built from the repository's Dockerfile).
+      output_path: where the pipeline JSON goes.
+      pipeline_root: where artifacts go on the cluster (e.g. gs://bucket/runs/NAME).
+      resources: GPU and memory requests of the trainer steps.
+    """
+    pipeline = create_pipeline(config, run_dir=pipeline_root, pipeline_root=pipeline_root, metadata=False)
+    for component in pipeline.components:
+        if component.id in TRAINER_IDS:
+            component.with_platform_config(_resource_spec(resources))
+    runner = kubeflow_v2_dag_runner.KubeflowV2DagRunner(
+        config=kubeflow_v2_dag_runner.KubeflowV2DagRunnerConfig(default_image=image),
+        output_dir=os.path.dirname(os.path.abspath(output_path)),
+        output_filename=os.path.basename(output_path))
+    runner.run(pipeline, write_out=True)
+    return output_path

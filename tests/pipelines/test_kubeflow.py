@@ -1,0 +1,29 @@
+"""Every shipped config compiles for Kubeflow V2 with GPU trainers and the given image."""
+import json
+
+import pytest
+
+from pipelines import config as config_lib, kubeflow_runner
+
+
+@pytest.mark.parametrize("name", config_lib.shipped_configs())
+def test_shipped_config_compiles(name, tmp_path):
+    out = tmp_path / "pipeline.json"
+    kubeflow_runner.compile_pipeline(config_lib.load_config(name), "registry.example/dsr:test", str(out),
+                                     f"gs://bucket/runs/{name}")
+    spec = json.loads(out.read_text())["pipelineSpec"]
+    tasks = spec["root"]["dag"]["tasks"]
+    assert "ImageExampleGen" in tasks
+    executors = spec["deploymentSpec"]["executors"]
+    assert {e["container"]["image"] for e in executors.values()} == {"registry.example/dsr:test"}
+    config = config_lib.load_config(name)
+    if config.compression is not None:
+        assert "ImageExampleGen" in tasks["Compression"]["dependentTasks"]
+    for task_id in tasks:
+        resources = executors[f"{task_id}_executor"]["container"].get("resources")
+        if task_id in kubeflow_runner.TRAINER_IDS:
+            assert resources["accelerator"] == {"type": "nvidia.com/gpu", "count": "1"}
+        else:
+            assert resources is None
+    beam_args = executors["ImageExampleGen_executor"]["container"]["args"]
+    assert all(a in beam_args for a in config.beam_args)
