@@ -18,6 +18,7 @@ BENCHMARKS = {
     "ingest": ("benchmarks.ingest_throughput", "Ingestion throughput (ImageExampleGen, 2048x1024)"),
     "codecs": ("benchmarks.codec_speed", "Codec speed per 2048x1024 image (and MSH vs CompressAI)"),
     "compression": ("benchmarks.compression_throughput", "Compression Transform throughput (BPG q40, 2048x1024)"),
+    "msh_vs_jpeg": ("benchmarks.msh_vs_jpeg", "MSH trained briefly on texture-city vs JPEG at matched bpp"),
 }
 DOC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "BENCHMARKS.md")
 
