@@ -1,6 +1,7 @@
 """``dsr run``: make the demo data if needed, run the pipeline locally, say where things are."""
 from __future__ import annotations
 
+import glob
 import os
 import sys
 import time
@@ -12,6 +13,8 @@ def add_parser(sub) -> None:
     run = sub.add_parser("run", help="run an experiment pipeline locally (default: the demo)")
     run.add_argument("--config", default="demo", help="a shipped config name or a YAML file")
     run.add_argument("--run-dir", default=None, help="run directory (default runs/<name>)")
+    run.add_argument("--runner", choices=("local", "beam"), default="local",
+                     help="LocalDagRunner (default) or BeamDagRunner; both with SQLite metadata")
     run.set_defaults(func=_run)
 
 
@@ -29,8 +32,11 @@ def _run(args) -> int:
             local_runner.prepare_demo_data(config, progress=bar.update)
     print(f"dsr run: pipeline {config.name!r} -> {os.path.abspath(run_dir)}", file=sys.stderr)
     start = time.time()
-    paths = local_runner.run(config, run_dir)
+    paths = local_runner.run(config, run_dir, runner=args.runner)
     print(f"dsr run: finished in {time.time() - start:.0f} s", file=sys.stderr)
     print(f"  artifacts: {paths.pipeline_root}")
     print(f"  metadata:  {paths.metadata}")
+    for plot in sorted(glob.glob(os.path.join(paths.pipeline_root, "Compression", "rate_distortion", "*",
+                                              "rate_distortion.png")))[-1:]:
+        print(f"  R-D plot:  {plot}")
     return 0

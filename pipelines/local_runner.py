@@ -20,8 +20,20 @@ def prepare_demo_data(config: ExperimentConfig, progress=None) -> None:
         generator.write_dataset(config.ingest.root, config.demo_data, progress=progress)
 
 
-def run(config: ExperimentConfig, run_dir: str) -> RunPaths:
+def run(config: ExperimentConfig, run_dir: str, runner: str = "local") -> RunPaths:
+    """Runs the pipeline with LocalDagRunner (default) or BeamDagRunner, SQLite metadata.
+
+    Both reuse cached outputs of unchanged components on a rerun, so an interrupted run
+    resumes without redoing finished components.
+    """
     paths = RunPaths(run_dir)
     os.makedirs(paths.run_dir, exist_ok=True)
-    tfx.orchestration.LocalDagRunner().run(create_pipeline(config, run_dir))
+    pipeline = create_pipeline(config, run_dir)
+    if runner == "local":
+        tfx.orchestration.LocalDagRunner().run(pipeline)
+    elif runner == "beam":
+        from tfx.orchestration.beam.beam_dag_runner import BeamDagRunner  # pylint: disable=g-import-not-at-top
+        BeamDagRunner().run(pipeline)
+    else:
+        raise ValueError(f"unknown runner {runner!r}; expected local or beam")
     return paths

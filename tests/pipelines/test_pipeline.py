@@ -1,3 +1,4 @@
+import dataclasses
 import glob
 import os
 
@@ -72,3 +73,12 @@ def test_local_run_writes_examples_statistics_and_metadata(tmp_path):
     assert sorted(os.path.basename(p) for p in compressed) == sorted(
         f"Split-{s}__{k}" for s in ("train", "val") for k in ("jpeg_q10", "msh_q1", "bpg_q40"))
     assert glob.glob(os.path.join(root, "Compression", "rate_distortion", "*", "rate_distortion.png"))
+
+
+@pytest.mark.e2e
+def test_beam_dag_runner_runs_the_same_pipeline(tmp_path):
+    config = dataclasses.replace(_tiny_config(tmp_path), codec_training=None, compression=None)
+    local_runner.prepare_demo_data(config)
+    paths = local_runner.run(config, str(tmp_path / "run"), runner="beam")
+    assert glob.glob(os.path.join(paths.pipeline_root, "StatisticsGen", "statistics", "*", "Split-train",
+                                  "FeatureStats.pb"))
