@@ -15,7 +15,7 @@ __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    from dsr import codec_cmd, data_cmd, kubeflow_cmd, run_cmd  # pylint: disable=g-import-not-at-top
+    from dsr import codec_cmd, data_cmd, eval_seg_cmd, kubeflow_cmd, run_cmd  # pylint: disable=g-import-not-at-top
 
     parser = argparse.ArgumentParser(prog="dsr", description="Learning and inference with compressed images.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     data_cmd.add_parser(sub)
     codec_cmd.add_parser(sub)
     kubeflow_cmd.add_parser(sub)
+    eval_seg_cmd.add_parser(sub)
     return parser
 
 
