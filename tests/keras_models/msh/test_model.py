@@ -78,3 +78,14 @@ def test_saved_model_without_signatures_is_rejected(tmp_path):
     tf.saved_model.save(module, str(tmp_path / "m"))
     with pytest.raises(Exception, match="no 'compress' function"):
         msh_codec.MshCodec(1, model=str(tmp_path / "m")).encode(np.zeros((16, 16, 3), np.uint8))
+
+
+def test_training_resumes_from_its_checkpoint(tmp_path):
+    rng = np.random.default_rng(4)
+    images = tf.data.Dataset.from_tensor_slices(rng.integers(0, 256, (4, 48, 48, 3), dtype=np.uint8))
+    config = msh_config.preset("tiny", crop=32, batch_size=2)
+    first = training.train(config, images, steps=2, checkpoint_dir=str(tmp_path))
+    assert tf.train.latest_checkpoint(str(tmp_path)).endswith("ckpt-1")
+    resumed = training.train(config, images, steps=2, checkpoint_dir=str(tmp_path))  # nothing left to train
+    for a, b in zip(first.get_weights(), resumed.get_weights()):
+        np.testing.assert_array_equal(a, b)
