@@ -19,6 +19,7 @@ BENCHMARKS = {
     "codecs": ("benchmarks.codec_speed", "Codec speed per 2048x1024 image (and MSH vs CompressAI)"),
     "compression": ("benchmarks.compression_throughput", "Compression Transform throughput (BPG q40, 2048x1024)"),
     "msh_vs_jpeg": ("benchmarks.msh_vs_jpeg", "MSH trained briefly on texture-city vs JPEG at matched bpp"),
+    "texture_city_effect": ("benchmarks.texture_city_effect", "texture-city: tiny DeepLabv3+ trained on originals vs JPEG q5"),
 }
 DOC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "BENCHMARKS.md")
 
@@ -48,10 +49,12 @@ def main(argv=None) -> int:
     parser.add_argument("name", choices=sorted(BENCHMARKS))
     parser.add_argument("--images", type=int, default=None,
                         help="images (or timed repetitions for codecs); default per benchmark")
+    parser.add_argument("--seeds", type=int, default=None, help="texture_city_effect: training seeds")
     parser.add_argument("--record", action="store_true", help="write the results into docs/BENCHMARKS.md")
     args = parser.parse_args(argv)
     module = importlib.import_module(BENCHMARKS[args.name][0])
-    records = module.run(**({} if args.images is None else {"images": args.images}))
+    kwargs = {k: v for k, v in (("images", args.images), ("seeds", args.seeds)) if v is not None}
+    records = module.run(**kwargs)
     info = machine.describe()
     print(json.dumps({"benchmark": args.name, "machine": info, "results": records}, indent=2))
     if args.record:
