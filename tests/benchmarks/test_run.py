@@ -1,0 +1,14 @@
+"""The benchmark runner records a section per benchmark and replaces it on a rerun."""
+from benchmarks import run as bench_run
+
+
+def test_record_writes_then_replaces_one_section(tmp_path, monkeypatch):
+    doc = tmp_path / "BENCHMARKS.md"
+    doc.write_text("# Benchmarks\n\nOur notes stay.\n")
+    monkeypatch.setattr(bench_run, "DOC", str(doc))
+    info = {"cpu": "cpu", "cores": 2, "memory_gib": 24, "python": "3.11", "date": "2026-11-22"}
+    bench_run.record("ingest", "cmd one", [{"mode": "a", "images_per_s": 1.0}], info)
+    bench_run.record("ingest", "cmd two", [{"mode": "b", "images_per_s": 2.0}], info)
+    text = doc.read_text()
+    assert text.count("<!-- bench:ingest -->") == 1 and "cmd two" in text and "cmd one" not in text
+    assert "| b | 2.0 |" in text and "Our notes stay." in text
