@@ -36,7 +36,7 @@ def _run(args) -> int:
     print(f"dsr run: finished in {time.time() - start:.0f} s", file=sys.stderr)
     print(f"  artifacts: {paths.pipeline_root}")
     print(f"  metadata:  {paths.metadata}")
-    for plot in sorted(glob.glob(os.path.join(paths.pipeline_root, "Compression", "rate_distortion", "*",
-                                              "rate_distortion.png")))[-1:]:
-        print(f"  R-D plot:  {plot}")
+    plots = glob.glob(os.path.join(paths.pipeline_root, "Compression", "rate_distortion", "*", "rate_distortion.png"))
+    if plots:  # the newest execution: artifact folders are numbered by execution id
+        print(f"  R-D plot:  {max(plots, key=lambda p: int(os.path.basename(os.path.dirname(p))))}")
     return 0

@@ -6,7 +6,6 @@ import logging
 import time
 
 import apache_beam as beam
-import numpy as np
 import tensorflow as tf
 
 from image_codecs import evaluation, rate_control, registry
@@ -81,11 +80,3 @@ class MeanMeasures(beam.CombineFn):
         sums, n = acc
         return {"images": n, **{k: (sums[k] / n if n else float("nan")) for k in MEASURES}}
 
-
-def sample_images(paths: list[str], limit: int) -> list[np.ndarray]:
-    """Up to ``limit`` images from TFRecord files of examples (for dataset-level matching)."""
-    images = []
-    for record in tf.data.TFRecordDataset(paths, compression_type="GZIP").take(limit):
-        example = tf.train.Example.FromString(record.numpy())
-        images.append(image_files.decode_png(example.features.feature[features.IMAGE].bytes_list.value[0]))
-    return images

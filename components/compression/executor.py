@@ -2,6 +2,7 @@
 rate-distortion statistics and plot."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -17,6 +18,7 @@ from tfx.types import artifact_utils
 from tfx.utils import io_utils, path_utils
 
 import dataconf
+from components import examples_io
 from components.compression import compress_transform
 from image_codecs import rate_control, rd_plot
 from image_codecs.specs import CodecSpec
@@ -54,16 +56,17 @@ class Executor(base_beam_executor.BaseBeamExecutor):
         model_dir = None
         if input_dict.get("codec_model"):
             model_dir = path_utils.serving_model_path(artifact_utils.get_single_instance(input_dict["codec_model"]).uri)
-        resolved = []
+        resolved, sample = [], None
         for spec in specs:
             if spec.codec == "msh" and "model" not in spec.options:
                 if model_dir is None:
                     raise ValueError("an msh codec spec needs options.model or a codec_model input")
-                spec = CodecSpec(spec.codec, spec.quality, spec.target_bpp, spec.match_bpp,
-                                 {**spec.options, "model": model_dir})
+                spec = dataclasses.replace(spec, options={**spec.options, "model": model_dir})
             if spec.match_bpp is not None:
-                sample = compress_transform.sample_images(_files(examples, wanted[0]),
-                                                          int(exec_properties.get(MATCH_SAMPLE_KEY) or 16))
+                if sample is None:  # one sample serves every matched spec
+                    limit = int(exec_properties.get(MATCH_SAMPLE_KEY) or 16)
+                    sample = [im.numpy() for im in
+                              examples_io.image_dataset(_files(examples, wanted[0])).take(limit)]
                 quality, achieved = rate_control.match_quality(spec.codec, sample, spec.match_bpp, **spec.options)
                 logging.info("Compression: %s matched to quality %s (%.4f bpp on %d images)", spec.key, quality,
                              achieved, len(sample))
