@@ -1,0 +1,101 @@
+"""Training of a restorer on (compressed, original) image pairs, with checkpoints that
+resume, TensorBoard logs (losses and sample images), under the device's distribution
+strategy."""
+from __future__ import annotations
+
+import logging
+import os
+
+import tensorflow as tf
+
+from keras_models import distribute
+from keras_models.restoration.config import RestorationConfig
+from keras_models.restoration.restorer import build_restorer
+
+__all__ = ["to_unit", "from_unit", "pair_crops", "train", "SampleImages"]
+
+
+def to_unit(image_uint8: tf.Tensor) -> tf.Tensor:
+    """uint8 (or 0..255 float) -> float32 in [-1, 1]."""
+    return tf.cast(image_uint8, tf.float32) / 127.5 - 1.0
+
+
+def from_unit(image: tf.Tensor) -> tf.Tensor:
+    """float in [-1, 1] -> uint8 (rounded, clipped)."""
+    return tf.cast(tf.clip_by_value(tf.round((tf.cast(image, tf.float32) + 1.0) * 127.5), 0, 255), tf.uint8)
+
+
+def pair_crops(pairs: tf.data.Dataset, crop: int, batch_size: int, seed: int = 0) -> tf.data.Dataset:
+    """(compressed, original) uint8 [H, W, 3] pairs -> an endless shuffled dataset of
+    aligned random crops, randomly flipped, as float batches in [-1, 1]."""
+
+    def augment(compressed, original):
+        stacked = tf.concat([compressed, original], axis=-1)
+        stacked = tf.image.random_crop(stacked, (crop, crop, 6))
+        stacked = tf.image.random_flip_left_right(stacked)
+        return to_unit(stacked[..., :3]), to_unit(stacked[..., 3:])
+
+    big_enough = pairs.filter(lambda c, o: tf.reduce_all(tf.shape(c)[:2] >= crop))
+    return (big_enough.cache().repeat().shuffle(256, seed=seed)
+            .map(augment, num_parallel_calls=tf.data.AUTOTUNE)
+            .batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE))
+
+
+class SampleImages(tf.keras.callbacks.Callback):
+    """Writes ``compressed | restored | original`` of fixed samples to TensorBoard each epoch."""
+
+    def __init__(self, log_dir: str, samples: tuple[tf.Tensor, tf.Tensor]):
+        super().__init__()
+        self._writer = tf.summary.create_file_writer(os.path.join(log_dir, "samples"))
+        self._samples = samples
+
+    def on_epoch_end(self, epoch, logs=None):
+        x_hat, x = self._samples
+        x_bar = tf.cast(self.model(x_hat), tf.float32)
+        strip = tf.concat([x_hat, x_bar, x], axis=2)
+        with self._writer.as_default():
+            tf.summary.image("compressed|restored|original", from_unit(strip), step=epoch + 1, max_outputs=4)
+        self._writer.flush()
+
+
+def _latest_epoch(checkpoint_dir: str) -> tuple[str | None, int]:
+    latest = tf.train.latest_checkpoint(checkpoint_dir)
+    return latest, (int(os.path.basename(latest).split("-")[-1]) if latest else 0)
+
+
+def train(config: RestorationConfig, pairs: tf.data.Dataset, steps: int, log_dir: str | None = None,
+          checkpoint_dir: str | None = None, seed: int = 0, verbose: int = 0,
+          steps_per_epoch: int = 100) -> tf.keras.Model:
+    """Trains the restorer of ``config`` for ``steps`` steps on ``pairs`` (uint8 compressed,
+    original); resumes from the newest checkpoint in ``checkpoint_dir``.
+
+    An epoch is ``steps_per_epoch`` steps; a checkpoint is written after each.
+
+    Returns:
+      the trained model (``FineNetGAN`` or ``RdnRestorer``); its ``generator`` restores.
+    """
+    tf.keras.utils.set_random_seed(seed)
+    with distribute.strategy().scope(), distribute.precision_policy(config.mixed_precision):
+        model = build_restorer(config)
+        model.compile()
+    data = pair_crops(pairs, config.crop, config.batch_size, seed)
+    steps_per_epoch = max(1, min(steps_per_epoch, steps))
+    epochs = -(-steps // steps_per_epoch)
+    initial_epoch, callbacks = 0, []
+    if checkpoint_dir:
+        os.makedirs(checkpoint_dir, exist_ok=True)
+        latest, initial_epoch = _latest_epoch(checkpoint_dir)
+        if latest:
+            model(tf.zeros((1, config.crop, config.crop, 3)))  # build before restoring
+            model.load_weights(latest)
+            logging.info("restoration: resuming from %s (epoch %d of %d)", latest, initial_epoch, epochs)
+        callbacks.append(tf.keras.callbacks.ModelCheckpoint(os.path.join(checkpoint_dir, "ckpt-{epoch}"),
+                                                            save_weights_only=True))
+    if log_dir:
+        callbacks.append(tf.keras.callbacks.TensorBoard(log_dir, update_freq=steps_per_epoch))
+        samples = next(iter(pair_crops(pairs, config.crop, 4, seed + 1)))
+        callbacks.append(SampleImages(log_dir, samples))
+    if initial_epoch < epochs:
+        model.fit(data, epochs=epochs, steps_per_epoch=steps_per_epoch, initial_epoch=initial_epoch,
+                  callbacks=callbacks, verbose=verbose)
+    return model
