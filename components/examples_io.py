@@ -8,7 +8,7 @@ import tensorflow as tf
 
 from image_datasets import features
 
-__all__ = ["split_files", "image_dataset"]
+__all__ = ["split_files", "image_dataset", "pair_dataset"]
 
 
 def split_files(split_uris: Sequence[str]) -> list[str]:
@@ -28,6 +28,20 @@ def image_dataset(files: Sequence[str], feature: str = features.IMAGE) -> tf.dat
 
     def parse(record):
         return tf.io.decode_png(tf.io.parse_single_example(record, spec)[feature], channels=3)
+
+    return (tf.data.TFRecordDataset(list(files), compression_type="GZIP")
+            .map(parse, num_parallel_calls=tf.data.AUTOTUNE))
+
+
+def pair_dataset(files: Sequence[str], first: str = features.DECODED,
+                 second: str = features.IMAGE) -> tf.data.Dataset:
+    """(uint8 [H, W, 3], uint8 [H, W, 3]) pairs of two PNG features, by default
+    (compressed, original) from compressed Examples."""
+    spec = {first: tf.io.FixedLenFeature([], tf.string), second: tf.io.FixedLenFeature([], tf.string)}
+
+    def parse(record):
+        parsed = tf.io.parse_single_example(record, spec)
+        return tf.io.decode_png(parsed[first], channels=3), tf.io.decode_png(parsed[second], channels=3)
 
     return (tf.data.TFRecordDataset(list(files), compression_type="GZIP")
             .map(parse, num_parallel_calls=tf.data.AUTOTUNE))

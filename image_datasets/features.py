@@ -17,7 +17,7 @@ from image_datasets import image_files
 __all__ = [
     "IMAGE", "LABEL", "IMAGE_ID", "DATASET", "SPLIT", "HEIGHT", "WIDTH",
     "BITSTREAM", "DECODED", "CODEC", "QUALITY", "BPP", "PSNR", "MS_SSIM", "MS_SSIM_DB",
-    "ENCODE_MS", "DECODE_MS", "RESTORED", "RESTORER",
+    "ENCODE_MS", "DECODE_MS", "RESTORED", "RESTORER", "RESTORED_PSNR", "RESTORED_MS_SSIM_DB",
     "make_example", "parse_example",
 ]
 
@@ -42,6 +42,8 @@ DECODE_MS = "decode_ms"
 # Added by dataset restoration.
 RESTORED = "restored"
 RESTORER = "restorer"
+RESTORED_PSNR = "restored_psnr"
+RESTORED_MS_SSIM_DB = "restored_ms_ssim_db"
 
 
 def _bytes(value: bytes) -> tf.train.Feature:

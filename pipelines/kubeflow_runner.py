@@ -15,9 +15,14 @@ from tfx.orchestration.kubeflow.v2 import kubeflow_v2_dag_runner
 from pipelines.config import ExperimentConfig
 from pipelines.pipeline import create_pipeline
 
-__all__ = ["ClusterResources", "compile_pipeline", "TRAINER_IDS"]
+__all__ = ["ClusterResources", "compile_pipeline", "TRAINER_IDS", "is_trainer"]
 
 TRAINER_IDS = ("CodecTrainer", "RestorationTrainer", "SegmentationTrainer")
+
+
+def is_trainer(component_id: str) -> bool:
+    """Trainer ids are a trainer name, optionally followed by ``.<what it trains>``."""
+    return component_id.split(".")[0] in TRAINER_IDS
 
 
 @dataclasses.dataclass
@@ -54,7 +59,7 @@ def compile_pipeline(config: ExperimentConfig, image: str, output_path: str, pip
     """
     pipeline = create_pipeline(config, run_dir=pipeline_root, pipeline_root=pipeline_root, metadata=False)
     for component in pipeline.components:
-        if component.id in TRAINER_IDS:
+        if is_trainer(component.id):
             component.with_platform_config(_resource_spec(resources))
     runner = kubeflow_v2_dag_runner.KubeflowV2DagRunner(
         config=kubeflow_v2_dag_runner.KubeflowV2DagRunnerConfig(default_image=image),

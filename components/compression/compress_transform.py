@@ -63,10 +63,13 @@ class CompressExample(beam.DoFn):
 
 
 class MeanMeasures(beam.CombineFn):
-    """Mean of each measure, and the count."""
+    """Mean of each measure in ``names`` (default: the compression measures), and the count."""
+
+    def __init__(self, names: tuple[str, ...] = MEASURES):
+        self._names = tuple(names)
 
     def create_accumulator(self):
-        return {name: 0.0 for name in MEASURES}, 0
+        return {name: 0.0 for name in self._names}, 0
 
     def add_input(self, acc, measures):
         sums, n = acc
@@ -74,9 +77,8 @@ class MeanMeasures(beam.CombineFn):
 
     def merge_accumulators(self, accs):
         accs = list(accs)
-        return ({k: sum(a[0][k] for a in accs) for k in MEASURES}, sum(a[1] for a in accs))
+        return ({k: sum(a[0][k] for a in accs) for k in self._names}, sum(a[1] for a in accs))
 
     def extract_output(self, acc):
         sums, n = acc
-        return {"images": n, **{k: (sums[k] / n if n else float("nan")) for k in MEASURES}}
-
+        return {"images": n, **{k: (sums[k] / n if n else float("nan")) for k in self._names}}

@@ -21,7 +21,7 @@ def test_shipped_config_compiles(name, tmp_path):
         assert "ImageExampleGen" in tasks["Compression"]["dependentTasks"]
     for task_id in tasks:
         resources = executors[f"{task_id}_executor"]["container"].get("resources")
-        if task_id in kubeflow_runner.TRAINER_IDS:
+        if kubeflow_runner.is_trainer(task_id):
             assert resources["accelerator"] == {"type": "nvidia.com/gpu", "count": "1"}
         else:
             assert resources is None

@@ -1,0 +1,36 @@
+"""Trainer ``run_fn`` for a restorer (FineNet GAN or RDN) on (compressed, original) pairs.
+
+The Trainer's ``examples`` are the Compression output; ``train_args.splits`` names the one
+split of pairs, ``<privileged|auxiliary>__<spec key>``. ``custom_config``:
+``{"preset": "finenet-tiny", "overrides": {...}, "seed": 0, "name": "finenet"}``. The
+SavedModel (signatures ``restore`` on image bytes and ``restore_tensor`` on floats) lands in
+``serving_model_dir`` with ``restorer.json`` naming the preset, the pairs and the steps.
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+from tfx.components.trainer.fn_args_utils import FnArgs
+
+from components import examples_io
+from keras_models.restoration import config as restoration_config, export, training
+
+__all__ = ["run_fn"]
+
+
+# TFX Trainer calls this.
+def run_fn(fn_args: FnArgs) -> None:
+    custom = fn_args.custom_config or {}
+    preset = custom.get("preset", "finenet-tiny")
+    config = restoration_config.preset(preset, **dict(custom.get("overrides", {})))
+    pairs = examples_io.pair_dataset(examples_io.split_files(fn_args.train_files))
+    steps = int(fn_args.train_steps or 1000)
+    logging.info("RestorationTrainer: %s (%s) for %d steps on %s", preset, config.model, steps, fn_args.train_files)
+    model = training.train(config, pairs, steps, log_dir=os.path.join(fn_args.model_run_dir, "logs"),
+                           checkpoint_dir=os.path.join(fn_args.model_run_dir, "checkpoints"),
+                           seed=int(custom.get("seed", 0)), verbose=2)
+    multiple = config.generator.multiple if config.model == "finenet" else 1
+    export.export(model.generator, fn_args.serving_model_dir, multiple,
+                  {"name": custom.get("name", config.model), "preset": preset, "model": config.model,
+                   "steps": steps, "pairs": list(fn_args.train_files)})
