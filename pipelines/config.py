@@ -18,8 +18,8 @@ from image_codecs.specs import CodecSpec
 from image_datasets.ingest import IngestConfig
 from image_datasets.texture_city.generator import DemoSpec
 
-__all__ = ["ExperimentConfig", "CodecTrainingConfig", "CompressionConfig", "load_config", "shipped_configs",
-           "CONFIG_DIR"]
+__all__ = ["ExperimentConfig", "CodecTrainingConfig", "CompressionConfig", "RestorerSpec", "RestorationStage",
+           "load_config", "shipped_configs", "CONFIG_DIR"]
 
 CONFIG_DIR = os.path.join(os.path.dirname(__file__), "configs")
 
@@ -54,6 +54,55 @@ class CompressionConfig:
 
 
 @dataclasses.dataclass
+class RestorerSpec:
+    """One restorer to train per restored codec spec.
+
+    Attributes:
+      name: short id (letters, digits, '-'), e.g. ``finenet`` or ``rdn``.
+      preset: a ``keras_models.restoration`` preset (``finenet-tiny``, ``finenet-paper``,
+        ``rdn-tiny``, ``rdn-paper``); ``overrides`` changes fields (nested dicts allowed).
+      source: the split whose (compressed, original) pairs it learns from: ``privileged``
+        (configurations R, r), ``auxiliary`` (configuration A: another dataset), or
+        ``extra`` (unlabeled images of the same dataset).
+      steps: training steps.
+    """
+
+    name: str
+    preset: str = "finenet-tiny"
+    source: str = "privileged"
+    steps: int = 2000
+    seed: int = 0
+    overrides: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self):
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,30}", self.name):
+            raise ValueError(f"restorer name {self.name!r} must be lower-case letters, digits and '-'")
+        if self.source in ("train", "val", "test"):
+            raise ValueError(f"restorer source {self.source!r} would train on the segmentation set; use "
+                             "'privileged', 'auxiliary' or 'extra'")
+
+
+@dataclasses.dataclass
+class RestorationStage:
+    """Restorer training and dataset restoration.
+
+    Attributes:
+      restorers: the restorers to train; each is trained once per codec spec in ``specs``.
+      specs: keys of the compression specs whose images are restored (e.g. ``jpeg_q5``).
+      splits: the compressed splits to restore: ``train`` (configurations RO, AO) and
+        ``val``/``test`` (configuration OR).
+      tile, margin, overlap: tiled restoration (bounded memory for any image size).
+    """
+
+    restorers: list[RestorerSpec]
+    specs: tuple[str, ...]
+    splits: tuple[str, ...] = ("train",)
+    tile: int = 512
+    margin: int = 32
+    overlap: int = 32
+
+
+@dataclasses.dataclass
 class ExperimentConfig:
     """Attributes:
       name: the pipeline name (also the default run directory ``runs/<name>``); lower-case
@@ -65,6 +114,7 @@ class ExperimentConfig:
       statistics: run StatisticsGen on the ingested examples.
       codec_training: train MSH models for the ``msh`` codec specs.
       compression: compress the ingested splits with these codec specs.
+      restoration: train restorers on compressed pairs and restore compressed splits.
     """
 
     name: str
@@ -74,6 +124,7 @@ class ExperimentConfig:
     statistics: bool = True
     codec_training: Optional[CodecTrainingConfig] = None
     compression: Optional[CompressionConfig] = None
+    restoration: Optional[RestorationStage] = None
 
     def __post_init__(self):
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,127}", self.name):
@@ -83,6 +134,25 @@ class ExperimentConfig:
             s.codec == "msh" and "model" not in s.options for s in self.compression.specs)
         if uses_msh and self.codec_training is None:
             raise ValueError("compression uses msh without options.model, so codec_training must be configured")
+        if self.restoration is not None:
+            self._check_restoration()
+
+    def _check_restoration(self):
+        if self.compression is None:
+            raise ValueError("restoration needs compression: it learns from and restores compressed images")
+        keys = [s.key for s in self.compression.specs]
+        unknown = sorted(set(self.restoration.specs) - set(keys))
+        if unknown:
+            raise ValueError(f"restoration.specs {unknown} are not compression spec keys {keys}")
+        compressed = set(self.compression.splits)
+        if compressed:
+            needed = set(self.restoration.splits) | {r.source for r in self.restoration.restorers}
+            missing = sorted(needed - compressed)
+            if missing:
+                raise ValueError(f"restoration needs the compressed splits {missing}: add them to compression.splits")
+        names = [r.name for r in self.restoration.restorers]
+        if len(set(names)) != len(names):
+            raise ValueError(f"restorer names must be unique, got {names}")
 
 
 def shipped_configs() -> list[str]:

@@ -10,10 +10,12 @@ import os
 from tfx import v1 as tfx
 
 from components.compression.component import Compression
+from components.compression.executor import split_name
+from components.dataset_restoration.component import DatasetRestoration
 from components.image_example_gen.component import ImageExampleGen
 from pipelines.config import ExperimentConfig
 
-__all__ = ["create_pipeline", "RunPaths"]
+__all__ = ["create_pipeline", "RunPaths", "restoration_id"]
 
 
 class RunPaths:
@@ -54,12 +56,16 @@ def create_pipeline(config: ExperimentConfig, run_dir: str, pipeline_root: str |
             custom_config={"preset": ct.preset, "lambdas": list(ct.lambdas), "overrides": dict(ct.overrides)},
         ).with_id("CodecTrainer")
         components.append(codec_trainer)
+    compression = None
     if config.compression is not None:
         uses_msh = any(s.codec == "msh" for s in config.compression.specs)
-        components.append(Compression(
+        compression = Compression(
             examples=example_gen.outputs["examples"], specs=config.compression.specs,
             splits=config.compression.splits,
-            codec_model=codec_trainer.outputs["model"] if (uses_msh and codec_trainer) else None))
+            codec_model=codec_trainer.outputs["model"] if (uses_msh and codec_trainer) else None)
+        components.append(compression)
+    if config.restoration is not None:
+        components += _restoration(config, compression)
     return tfx.dsl.Pipeline(
         pipeline_name=config.name,
         pipeline_root=pipeline_root or paths.pipeline_root,
@@ -69,3 +75,30 @@ def create_pipeline(config: ExperimentConfig, run_dir: str, pipeline_root: str |
                                     if metadata else None),
         beam_pipeline_args=list(config.beam_args),
     )
+
+
+def restoration_id(kind: str, restorer: str, spec_key: str) -> str:
+    """``RestorationTrainer.finenet.jpeg_q5`` / ``DatasetRestoration.finenet.jpeg_q5``."""
+    return f"{kind}.{restorer}.{spec_key}"
+
+
+def _restoration(config: ExperimentConfig, compression: Compression) -> list:
+    stage, out = config.restoration, []
+    for key in stage.specs:
+        for r in stage.restorers:
+            pairs = split_name(r.source, key)
+            trainer = tfx.components.Trainer(
+                run_fn="components.restoration_trainer.run_fn",
+                examples=compression.outputs["compressed_examples"],
+                train_args=tfx.proto.TrainArgs(splits=[pairs], num_steps=r.steps),
+                eval_args=tfx.proto.EvalArgs(splits=[pairs], num_steps=1),
+                custom_config={"preset": r.preset, "overrides": dict(r.overrides), "seed": r.seed,
+                               "name": f"{r.name}:{pairs}"},
+            ).with_id(restoration_id("RestorationTrainer", r.name, key))
+            restorer = DatasetRestoration(
+                compressed_examples=compression.outputs["compressed_examples"], model=trainer.outputs["model"],
+                splits=[split_name(s, key) for s in stage.splits], tile=stage.tile, margin=stage.margin,
+                overlap=stage.overlap,
+            ).with_id(restoration_id("DatasetRestoration", r.name, key))
+            out += [trainer, restorer]
+    return out

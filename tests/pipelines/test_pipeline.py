@@ -38,7 +38,11 @@ def _tiny_config(tmp_path):
         "codec_training": {"split": "auxiliary", "preset": "tiny", "lambdas": [0.01], "steps": 3,
                            "overrides": {"crop": 32, "batch_size": 2}},
         "compression": {"specs": [{"codec": "jpeg", "quality": 10}, {"codec": "msh", "quality": 1},
-                                  {"codec": "bpg", "quality": 40}], "splits": ["train", "val"]},
+                                  {"codec": "bpg", "quality": 40}], "splits": ["train", "val", "privileged"]},
+        "restoration": {"restorers": [{"name": "finenet", "preset": "finenet-tiny", "steps": 2, "overrides": {
+            "crop": 16, "batch_size": 1, "generator": {"filters": 4, "res_blocks": 1},
+            "discriminator": {"filters": 4, "scales": [1, 2]}}}],
+            "specs": ["jpeg_q10"], "splits": ["train", "val"], "tile": 32, "margin": 8, "overlap": 8},
     }
     path = tmp_path / "tiny.yaml"
     path.write_text(yaml.safe_dump(data))
@@ -55,7 +59,24 @@ def test_msh_without_codec_training_is_rejected(tmp_path):
 
 def test_create_pipeline_wires_the_components(tmp_path):
     p = pipeline.create_pipeline(_tiny_config(tmp_path), str(tmp_path / "run"))
-    assert {c.id for c in p.components} == {"ImageExampleGen", "StatisticsGen", "CodecTrainer", "Compression"}
+    assert {c.id for c in p.components} == {"ImageExampleGen", "StatisticsGen", "CodecTrainer", "Compression",
+                                            "RestorationTrainer.finenet.jpeg_q10",
+                                            "DatasetRestoration.finenet.jpeg_q10"}
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"specs": ["bpg_q1"]}, r"restoration.specs \['bpg_q1'\] are not compression spec keys"),
+    ({"splits": ["test"]}, r"needs the compressed splits \['test'\]"),
+    ({"restorers": [{"name": "a", "source": "train"}]}, "would train on the segmentation set"),
+    ({"restorers": [{"name": "a"}, {"name": "a"}]}, "restorer names must be unique"),
+])
+def test_bad_restoration_stage_is_named(tmp_path, change, message):
+    _tiny_config(tmp_path)
+    data = yaml.safe_load((tmp_path / "tiny.yaml").read_text())
+    data["restoration"].update(change)
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(dataconf.ConfigError, match=message):
+        config_lib.load_config(str(tmp_path / "bad.yaml"))
 
 
 @pytest.mark.e2e
@@ -71,13 +92,21 @@ def test_local_run_writes_examples_statistics_and_metadata(tmp_path):
     assert glob.glob(os.path.join(root, "CodecTrainer", "model", "*", "Format-Serving", "q1", "saved_model.pb"))
     compressed = glob.glob(os.path.join(root, "Compression", "compressed_examples", "*", "Split-*"))
     assert sorted(os.path.basename(p) for p in compressed) == sorted(
-        f"Split-{s}__{k}" for s in ("train", "val") for k in ("jpeg_q10", "msh_q1", "bpg_q40"))
+        f"Split-{s}__{k}" for s in ("train", "val", "privileged") for k in ("jpeg_q10", "msh_q1", "bpg_q40"))
     assert glob.glob(os.path.join(root, "Compression", "rate_distortion", "*", "rate_distortion.png"))
+    restorer = "finenet.jpeg_q10"
+    assert glob.glob(os.path.join(root, f"RestorationTrainer.{restorer}", "model", "*", "Format-Serving",
+                                  "saved_model.pb"))
+    for split in ("train", "val"):
+        assert glob.glob(os.path.join(root, f"DatasetRestoration.{restorer}", "restored_examples", "*",
+                                      f"Split-{split}__jpeg_q10", "*.gz"))
+    assert glob.glob(os.path.join(root, f"DatasetRestoration.{restorer}", "restoration_measures", "*",
+                                  "restoration.json"))
 
 
 @pytest.mark.e2e
 def test_beam_dag_runner_runs_the_same_pipeline(tmp_path):
-    config = dataclasses.replace(_tiny_config(tmp_path), codec_training=None, compression=None)
+    config = dataclasses.replace(_tiny_config(tmp_path), codec_training=None, compression=None, restoration=None)
     local_runner.prepare_demo_data(config)
     paths = local_runner.run(config, str(tmp_path / "run"), runner="beam")
     assert glob.glob(os.path.join(paths.pipeline_root, "StatisticsGen", "statistics", "*", "Split-train",
