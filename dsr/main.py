@@ -15,7 +15,7 @@ __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    from dsr import codec_cmd, data_cmd, eval_seg_cmd, kubeflow_cmd, run_cmd  # pylint: disable=g-import-not-at-top
+    from dsr import codec_cmd, data_cmd, eval_seg_cmd, kubeflow_cmd, restore_cmd, run_cmd  # pylint: disable=g-import-not-at-top
 
     parser = argparse.ArgumentParser(prog="dsr", description="Learning and inference with compressed images.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     codec_cmd.add_parser(sub)
     kubeflow_cmd.add_parser(sub)
     eval_seg_cmd.add_parser(sub)
+    restore_cmd.add_parser(sub)
     return parser
 
 
