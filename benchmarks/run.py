@@ -20,6 +20,8 @@ BENCHMARKS = {
     "compression": ("benchmarks.compression_throughput", "Compression Transform throughput (BPG q40, 2048x1024)"),
     "msh_vs_jpeg": ("benchmarks.msh_vs_jpeg", "MSH trained briefly on texture-city vs JPEG at matched bpp"),
     "texture_city_effect": ("benchmarks.texture_city_effect", "texture-city: tiny DeepLabv3+ trained on originals vs JPEG q5"),
+    "restoration_effect": ("benchmarks.restoration_effect",
+                           "Dataset restoration on texture-city: FineNet vs RDN (JPEG q5, privileged quarter)"),
 }
 DOC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "BENCHMARKS.md")
 
