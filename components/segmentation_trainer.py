@@ -1,0 +1,83 @@
+"""Trainer ``run_fn`` for DeepLabv3+ under one training domain of the paper's configurations.
+
+``examples`` holds the training split (``train`` of the ingested examples, or
+``train__<spec>`` of the compressed or restored examples, which keep the original image and
+label). ``custom_config``:
+  ``training_domain``: ``O``, ``C``, ``R``, ``A``, ``o``, ``r``, ``o+c`` or ``o+r``;
+  ``training``: ``SegmentationTrainingConfig`` fields; ``num_classes``; ``class_names``;
+  ``privileged_fraction`` and ``privileged_seed``: the ingestion's choice, recomputed from the
+  split's image ids (the same deterministic hash rank) to select privileged images;
+  ``seed``.
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+import tensorflow as tf
+from tfx.components.trainer.fn_args_utils import FnArgs
+
+import dataconf
+from components import examples_io
+from image_datasets import features
+from image_datasets.ingest import select_privileged
+from keras_models.segmentation import configurations, export, training
+
+__all__ = ["run_fn", "source_datasets"]
+
+
+def _image_ids(files: list[str]) -> list[str]:
+    spec = {features.IMAGE_ID: tf.io.FixedLenFeature([], tf.string)}
+    data = tf.data.TFRecordDataset(files, compression_type="GZIP").map(
+        lambda r: tf.io.parse_single_example(r, spec)[features.IMAGE_ID])
+    return [i.decode() for i in data.as_numpy_iterator()]
+
+
+def source_datasets(files: list[str], domain: str, privileged_fraction: float = 0.0,
+                    privileged_seed: int = 0) -> list[tf.data.Dataset]:
+    """One dataset of ``(uint8 image, uint8 label, float weight)`` per training source of
+    ``domain`` (see ``configurations.TrainingSource``)."""
+    sources = configurations.Configuration(domain, "O").sources
+    privileged = set()
+    if any(s.subset != "all" for s in sources):
+        if privileged_fraction <= 0:
+            raise ValueError(f"training domain {domain!r} needs privileged images, but privileged_fraction is 0")
+        privileged = select_privileged(_image_ids(files), privileged_fraction, privileged_seed)
+        logging.info("SegmentationTrainer: %d privileged images", len(privileged))
+    privileged_ids = tf.constant(sorted(privileged) or [""])
+    out = []
+    for source in sources:
+        spec = {source.feature: tf.io.FixedLenFeature([], tf.string),
+                features.LABEL: tf.io.FixedLenFeature([], tf.string),
+                features.IMAGE_ID: tf.io.FixedLenFeature([], tf.string)}
+        data = tf.data.TFRecordDataset(files, compression_type="GZIP").map(
+            lambda r, spec=spec: tf.io.parse_single_example(r, spec))
+        if source.subset != "all":
+            keep = source.subset == "privileged"
+            data = data.filter(lambda ex, keep=keep: tf.equal(
+                tf.reduce_any(tf.equal(ex[features.IMAGE_ID], privileged_ids)), keep))
+        out.append(data.map(lambda ex, f=source.feature, w=source.weight: (
+            tf.io.decode_png(ex[f], channels=3), tf.io.decode_png(ex[features.LABEL], channels=1)[..., 0],
+            tf.constant(w, tf.float32)), num_parallel_calls=tf.data.AUTOTUNE))
+    return out
+
+
+# TFX Trainer calls this.
+def run_fn(fn_args: FnArgs) -> None:
+    custom = fn_args.custom_config or {}
+    domain = custom["training_domain"]
+    config = dataconf.from_dict(training.SegmentationTrainingConfig, custom.get("training", {}), "training")
+    files = examples_io.split_files(fn_args.train_files)
+    sources = source_datasets(files, domain, float(custom.get("privileged_fraction", 0.0)),
+                              int(custom.get("privileged_seed", 0)))
+    steps = int(fn_args.train_steps or 1000)
+    num_classes = int(custom["num_classes"])
+    logging.info("SegmentationTrainer: training domain %s, %s preset, %d steps on %s", domain, config.preset, steps,
+                 fn_args.train_files)
+    network = training.train(config, num_classes, sources, steps,
+                             log_dir=os.path.join(fn_args.model_run_dir, "logs"),
+                             checkpoint_dir=os.path.join(fn_args.model_run_dir, "checkpoints"),
+                             seed=int(custom.get("seed", 0)), verbose=2)
+    export.export(network, fn_args.serving_model_dir, num_classes, config.base_scale,
+                  {"training_domain": domain, "preset": config.preset, "steps": steps,
+                   "class_names": list(custom.get("class_names", [])), "train_files": list(fn_args.train_files)})
