@@ -1,0 +1,79 @@
+"""TFMA metrics of semantic segmentation on class maps, built on TFMA's
+``SemanticSegmentationConfusionMatrix`` (per-class true/false positives and false negatives,
+ground-truth pixels equal to the ignore id counting nowhere).
+
+``SegmentationIoU`` emits ``miou``, ``pixel_accuracy``, ``small_miou`` and ``large_miou``
+(the paper's split of Cityscapes classes into small and large objects), and ``iou`` per class
+(sub key ``classId``). A class absent from both ground truth and prediction has IoU NaN and
+is left out of the means. Used from an EvalConfig as
+``MetricConfig(class_name="SegmentationIoU", module=MODULE, config=json.dumps({...}))``.
+"""
+from __future__ import annotations
+
+import math
+from typing import Optional, Sequence
+
+from tensorflow_model_analysis.metrics import metric_types
+from tensorflow_model_analysis.metrics.semantic_segmentation_confusion_matrix_metrics import (
+    SemanticSegmentationConfusionMatrix)
+
+__all__ = ["SegmentationIoU", "MODULE", "METRIC_NAMES"]
+
+MODULE = __name__
+METRIC_NAMES = ("miou", "pixel_accuracy", "small_miou", "large_miou", "iou")
+
+
+def _mean(values):
+    values = [v for v in values if not math.isnan(v)]
+    return sum(values) / len(values) if values else float("nan")
+
+
+class SegmentationIoU(metric_types.Metric):
+    """mIoU, pixel accuracy, small/large-object mIoU and per-class IoU."""
+
+    def __init__(self, class_ids: Sequence[int], ground_truth_key: str = "label", prediction_key: str = "class_map",
+                 ignore_ground_truth_id: Optional[int] = 255, small_object_ids: Sequence[int] = (),
+                 name: str = "segmentation_iou"):
+        super().__init__(self._computations, class_ids=list(class_ids), ground_truth_key=ground_truth_key,
+                         prediction_key=prediction_key, ignore_ground_truth_id=ignore_ground_truth_id,
+                         small_object_ids=list(small_object_ids), name=name)
+
+    @staticmethod
+    def _computations(class_ids, ground_truth_key, prediction_key, ignore_ground_truth_id, small_object_ids,
+                      name, eval_config=None, model_name="", output_name="", example_weighted=False, **kwargs):
+        matrix = SemanticSegmentationConfusionMatrix(
+            class_ids=class_ids, ground_truth_key=ground_truth_key, prediction_key=prediction_key,
+            decode_ground_truth=True, decode_prediction=False, ignore_ground_truth_id=ignore_ground_truth_id,
+            name=f"_{name}_confusion_matrix")
+        computations = matrix.computations(model_names=[model_name], output_names=[""],
+                                           example_weighted=example_weighted)
+        matrix_key = computations[-1].keys[-1]
+
+        def key(metric, class_id=None):
+            return metric_types.MetricKey(name=metric, model_name=model_name, output_name=output_name,
+                                          example_weighted=example_weighted,
+                                          sub_key=metric_types.SubKey(class_id=class_id) if class_id is not None else None)
+
+        keys = [key(m) for m in METRIC_NAMES[:-1]] + [key("iou", c) for c in class_ids]
+        small = set(small_object_ids)
+
+        def result(metrics):
+            ious, tp_sum, gt_sum = {}, 0, 0
+            for c in class_ids:
+                m = metrics[matrix_key._replace(sub_key=metric_types.SubKey(class_id=c))]
+                union = m.tp + m.fp + m.fn
+                ious[c] = float(m.tp) / union if union else float("nan")
+                tp_sum += m.tp
+                gt_sum += m.tp + m.fn
+            out = {key("iou", c): v for c, v in ious.items()}
+            out[key("miou")] = _mean(ious.values())
+            out[key("pixel_accuracy")] = float(tp_sum) / gt_sum if gt_sum else float("nan")
+            out[key("small_miou")] = _mean([v for c, v in ious.items() if c in small])
+            out[key("large_miou")] = _mean([v for c, v in ious.items() if c not in small])
+            return out
+
+        computations.append(metric_types.DerivedMetricComputation(keys=keys, result=result))
+        return computations
+
+
+metric_types.register_metric(SegmentationIoU)
