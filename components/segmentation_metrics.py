@@ -29,11 +29,14 @@ def _mean(values):
 
 
 class SegmentationIoU(metric_types.Metric):
-    """mIoU, pixel accuracy, small/large-object mIoU and per-class IoU."""
+    """mIoU, pixel accuracy, small/large-object mIoU and per-class IoU.
+
+    The metric's name is its mIoU key (``miou``), so a ``MetricConfig.threshold`` on it
+    gates blessing on mIoU."""
 
     def __init__(self, class_ids: Sequence[int], ground_truth_key: str = "label", prediction_key: str = "class_map",
                  ignore_ground_truth_id: Optional[int] = 255, small_object_ids: Sequence[int] = (),
-                 name: str = "segmentation_iou"):
+                 name: str = "miou"):
         super().__init__(self._computations, class_ids=list(class_ids), ground_truth_key=ground_truth_key,
                          prediction_key=prediction_key, ignore_ground_truth_id=ignore_ground_truth_id,
                          small_object_ids=list(small_object_ids), name=name)
@@ -54,7 +57,9 @@ class SegmentationIoU(metric_types.Metric):
                                           example_weighted=example_weighted,
                                           sub_key=metric_types.SubKey(class_id=class_id) if class_id is not None else None)
 
-        keys = [key(m) for m in METRIC_NAMES[:-1]] + [key("iou", c) for c in class_ids]
+        names = {"miou": name, "pixel_accuracy": "pixel_accuracy", "small_miou": "small_miou",
+                 "large_miou": "large_miou"}
+        keys = [key(names[m]) for m in METRIC_NAMES[:-1]] + [key("iou", c) for c in class_ids]
         small = set(small_object_ids)
 
         def result(metrics):
@@ -66,7 +71,7 @@ class SegmentationIoU(metric_types.Metric):
                 tp_sum += m.tp
                 gt_sum += m.tp + m.fn
             out = {key("iou", c): v for c, v in ious.items()}
-            out[key("miou")] = _mean(ious.values())
+            out[key(name)] = _mean(ious.values())
             out[key("pixel_accuracy")] = float(tp_sum) / gt_sum if gt_sum else float("nan")
             out[key("small_miou")] = _mean([v for c, v in ious.items() if c in small])
             out[key("large_miou")] = _mean([v for c, v in ious.items() if c not in small])

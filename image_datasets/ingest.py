@@ -15,12 +15,12 @@ from typing import Literal, Optional
 
 from image_datasets import labels
 from image_datasets.cityscapes import CityscapesOptions, CityscapesReader
-from image_datasets.folder import FolderOptions, FolderReader
+from image_datasets.folder import FolderOptions, FolderReader, load_classes as folder_load_classes
 from image_datasets.inria import InriaOptions, InriaReader
 from image_datasets.reader import DatasetReader, Sample
 from image_datasets.sdd import SddOptions, SddReader
 
-__all__ = ["AuxiliarySpec", "IngestConfig", "make_reader", "plan_samples", "select_privileged",
+__all__ = ["AuxiliarySpec", "IngestConfig", "make_reader", "plan_samples", "select_privileged", "label_table",
            "ImagesReader", "DATASETS", "fingerprint_patterns"]
 
 DATASETS = ("cityscapes", "inria", "sdd", "folder")
@@ -110,6 +110,17 @@ def make_reader(dataset: str, root: str, config: IngestConfig | None = None) -> 
         raise ValueError(f"unknown dataset layout {dataset!r}; expected one of {DATASETS}")
     config = config or IngestConfig(dataset=dataset, root=root)
     return _READERS[dataset](root, getattr(config, dataset))
+
+
+def label_table(config: IngestConfig) -> labels.LabelTable:
+    """The label table of ``config``'s dataset, without listing its files (the folder layout
+    reads its ``classes.yaml``)."""
+    if config.dataset == "folder":
+        return folder_load_classes(os.path.join(config.root, config.folder.classes_file))
+    tables = {"cityscapes": labels.cityscapes_table, "inria": labels.inria_table, "sdd": labels.sdd_table}
+    if config.dataset not in tables:
+        raise ValueError(f"unknown dataset layout {config.dataset!r}; expected one of {DATASETS}")
+    return tables[config.dataset]()
 
 
 def select_privileged(image_ids: list[str], fraction: float, seed: int = 0) -> set[str]:

@@ -17,9 +17,11 @@ import dataconf
 from image_codecs.specs import CodecSpec
 from image_datasets.ingest import IngestConfig
 from image_datasets.texture_city.generator import DemoSpec
+from keras_models.segmentation.configurations import Configuration
+from keras_models.segmentation.training import SegmentationTrainingConfig
 
 __all__ = ["ExperimentConfig", "CodecTrainingConfig", "CompressionConfig", "RestorerSpec", "RestorationStage",
-           "load_config", "shipped_configs", "CONFIG_DIR"]
+           "SegmentationStage", "load_config", "shipped_configs", "CONFIG_DIR"]
 
 CONFIG_DIR = os.path.join(os.path.dirname(__file__), "configs")
 
@@ -103,6 +105,41 @@ class RestorationStage:
 
 
 @dataclasses.dataclass
+class SegmentationStage:
+    """DeepLabv3+ under the paper's training/test configurations, evaluated with TFMA.
+
+    Attributes:
+      configurations: names such as ``OO``, ``CO``, ``CC``, ``OC``, ``RO``, ``OR``, ``AO``,
+        ``oO``, ``rO``, ``o+cO``, ``o+rO`` (see ``keras_models.segmentation.configurations``).
+        Configurations with the same training domain share one trained model.
+      specs: compression spec keys for configurations that use compressed or restored images.
+      restorers: restorer names whose restored sets serve R/r/o+r (privileged source) and A
+        (auxiliary or extra source); empty = every restorer of the restoration stage.
+      training: the DeepLabv3+ preset and training settings; ``steps`` per model.
+      test_split: the ingested split the configurations are tested on (``val``).
+      miou_threshold: the Evaluator blesses a model whose mIoU reaches this (0..1).
+      seed: training seed.
+    """
+
+    configurations: tuple[str, ...] = ("OO", "CO", "CC", "RO")
+    specs: tuple[str, ...] = ()
+    restorers: tuple[str, ...] = ()
+    training: SegmentationTrainingConfig = dataclasses.field(default_factory=SegmentationTrainingConfig)
+    steps: int = 2000
+    test_split: str = "val"
+    miou_threshold: float = 0.0
+    seed: int = 0
+
+    def __post_init__(self):
+        for name in self.configurations:
+            Configuration.parse(name)
+
+    @property
+    def parsed(self) -> list[Configuration]:
+        return [Configuration.parse(n) for n in self.configurations]
+
+
+@dataclasses.dataclass
 class ExperimentConfig:
     """Attributes:
       name: the pipeline name (also the default run directory ``runs/<name>``); lower-case
@@ -115,6 +152,7 @@ class ExperimentConfig:
       codec_training: train MSH models for the ``msh`` codec specs.
       compression: compress the ingested splits with these codec specs.
       restoration: train restorers on compressed pairs and restore compressed splits.
+      segmentation: train and evaluate DeepLabv3+ under training/test configurations.
     """
 
     name: str
@@ -125,6 +163,7 @@ class ExperimentConfig:
     codec_training: Optional[CodecTrainingConfig] = None
     compression: Optional[CompressionConfig] = None
     restoration: Optional[RestorationStage] = None
+    segmentation: Optional[SegmentationStage] = None
 
     def __post_init__(self):
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,127}", self.name):
@@ -136,6 +175,50 @@ class ExperimentConfig:
             raise ValueError("compression uses msh without options.model, so codec_training must be configured")
         if self.restoration is not None:
             self._check_restoration()
+        if self.segmentation is not None:
+            self._check_segmentation()
+
+    def segmentation_restorers(self, source_kind: str) -> list[RestorerSpec]:
+        """The restorers serving R (``privileged``) or A (``auxiliary``: any other source)."""
+        if self.restoration is None or self.segmentation is None:
+            return []
+        named = set(self.segmentation.restorers)
+        return [r for r in self.restoration.restorers
+                if (not named or r.name in named) and ((r.source == "privileged") == (source_kind == "privileged"))]
+
+    def _check_segmentation(self):
+        seg = self.segmentation
+        needs_codec = [c.name for c in seg.parsed if c.needs_codec]
+        if needs_codec and not seg.specs:
+            raise ValueError(f"segmentation configurations {needs_codec} use compressed images: set segmentation.specs")
+        keys = [s.key for s in self.compression.specs] if self.compression else []
+        unknown = sorted(set(seg.specs) - set(keys))
+        if unknown:
+            raise ValueError(f"segmentation.specs {unknown} are not compression spec keys {keys}")
+        for c in seg.parsed:
+            if c.needs_codec and self.compression.splits:
+                needed = {"train"} if c.train not in ("O", "o") else set()
+                needed |= {seg.test_split} if c.test != "O" else set()
+                missing = sorted(needed - set(self.compression.splits))
+                if missing:
+                    raise ValueError(f"configuration {c} needs the compressed splits {missing}")
+            kind = c.needs_restorer
+            if kind is None:
+                continue
+            if not self.segmentation_restorers(kind):
+                raise ValueError(f"configuration {c} needs a restorer trained on {kind} data: add one to "
+                                 "restoration.restorers (and to segmentation.restorers if that is set)")
+            restored_specs = set(self.restoration.specs)
+            missing = sorted(set(seg.specs) - restored_specs)
+            if missing:
+                raise ValueError(f"configuration {c} needs restored sets for {missing}: add them to restoration.specs")
+            needed = ({"train"} if c.train in ("R", "r", "o+r", "A") else set()) | (
+                {seg.test_split} if c.test == "R" else set())
+            missing = sorted(needed - set(self.restoration.splits))
+            if missing:
+                raise ValueError(f"configuration {c} needs restored splits {missing}: add them to restoration.splits")
+        if self.ingest.privileged_fraction <= 0 and any(c.uses_privileged_ids for c in seg.parsed):
+            raise ValueError("configurations oO, o+cO and o+rO need ingest.privileged_fraction > 0")
 
     def _check_restoration(self):
         if self.compression is None:

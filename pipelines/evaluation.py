@@ -24,11 +24,10 @@ def segmentation_eval_config(test_feature: str, num_classes: int, small_object_i
         class_name="SegmentationIoU", module=segmentation_metrics.MODULE,
         config=json.dumps({"class_ids": list(range(num_classes)), "ground_truth_key": features.LABEL,
                            "prediction_key": "class_map", "ignore_ground_truth_id": ignore,
-                           "small_object_ids": list(small_object_ids)}))
-    thresholds = {"miou": tfma.MetricThreshold(value_threshold=tfma.GenericValueThreshold(
-        lower_bound={"value": miou_threshold}))}
+                           "small_object_ids": list(small_object_ids)}),
+        threshold=tfma.MetricThreshold(value_threshold=tfma.GenericValueThreshold(
+            lower_bound={"value": miou_threshold})))
     return tfma.EvalConfig(
         model_specs=[tfma.ModelSpec(signature_name=export.tfexample_signature(test_feature))],
         slicing_specs=[tfma.SlicingSpec(feature_keys=list(keys)) for keys in SLICES],
-        metrics_specs=[tfma.MetricsSpec(metrics=[tfma.MetricConfig(class_name="ExampleCount"), metric],
-                                        thresholds=thresholds)])
+        metrics_specs=[tfma.MetricsSpec(metrics=[tfma.MetricConfig(class_name="ExampleCount"), metric])])

@@ -13,9 +13,13 @@ from components.compression.component import Compression
 from components.compression.executor import split_name
 from components.dataset_restoration.component import DatasetRestoration
 from components.image_example_gen.component import ImageExampleGen
+import dataconf
+from image_datasets.labels import CITYSCAPES_SMALL_OBJECTS
+from keras_models.segmentation.configurations import Configuration
+from pipelines import evaluation
 from pipelines.config import ExperimentConfig
 
-__all__ = ["create_pipeline", "RunPaths", "restoration_id"]
+__all__ = ["create_pipeline", "RunPaths", "restoration_id", "segmentation_ids"]
 
 
 class RunPaths:
@@ -64,8 +68,12 @@ def create_pipeline(config: ExperimentConfig, run_dir: str, pipeline_root: str |
             splits=config.compression.splits,
             codec_model=codec_trainer.outputs["model"] if (uses_msh and codec_trainer) else None)
         components.append(compression)
+    restored = {}
     if config.restoration is not None:
-        components += _restoration(config, compression)
+        restored = _restoration(config, compression)
+        components += [c for pair in restored.values() for c in pair]
+    if config.segmentation is not None:
+        components += _segmentation(config, example_gen, compression, restored)
     return tfx.dsl.Pipeline(
         pipeline_name=config.name,
         pipeline_root=pipeline_root or paths.pipeline_root,
@@ -82,8 +90,9 @@ def restoration_id(kind: str, restorer: str, spec_key: str) -> str:
     return f"{kind}.{restorer}.{spec_key}"
 
 
-def _restoration(config: ExperimentConfig, compression: Compression) -> list:
-    stage, out = config.restoration, []
+def _restoration(config: ExperimentConfig, compression: Compression) -> dict:
+    """{(restorer name, spec key): (RestorationTrainer, DatasetRestoration)}."""
+    stage, out = config.restoration, {}
     for key in stage.specs:
         for r in stage.restorers:
             pairs = split_name(r.source, key)
@@ -100,5 +109,82 @@ def _restoration(config: ExperimentConfig, compression: Compression) -> list:
                 splits=[split_name(s, key) for s in stage.splits], tile=stage.tile, margin=stage.margin,
                 overlap=stage.overlap,
             ).with_id(restoration_id("DatasetRestoration", r.name, key))
-            out += [trainer, restorer]
+            out[(r.name, key)] = (trainer, restorer)
     return out
+
+
+_DOMAIN_IDS = {"O": "orig", "C": "comp", "R": "rest", "A": "auxrest", "o": "priv", "r": "privrest",
+               "o+c": "priv-comp", "o+r": "priv-rest"}
+
+
+def segmentation_ids(configuration: Configuration, spec_key: str | None = None,
+                     restorer: str | None = None) -> tuple[str, str]:
+    """(trainer id, evaluator id), e.g. ``SegmentationTrainer.comp.jpeg_q5`` and
+    ``Evaluator.comp-on-orig.jpeg_q5``. Domains are spelled out (``orig``, ``priv-rest``...)
+    because Kubeflow task names are case-insensitive (``OO`` vs ``oO``)."""
+    c = configuration
+    trainer_parts = [spec_key] if c.train not in ("O", "o") else []
+    if c.train in ("R", "r", "o+r", "A"):
+        trainer_parts.append(restorer)
+    evaluator_parts = ([spec_key] if c.needs_codec else []) + ([restorer] if c.needs_restorer else [])
+    return (".".join(["SegmentationTrainer", _DOMAIN_IDS[c.train]] + trainer_parts),
+            ".".join(["Evaluator", f"{_DOMAIN_IDS[c.train]}-on-{_DOMAIN_IDS[c.test]}"] + evaluator_parts))
+
+
+def _segmentation(config: ExperimentConfig, example_gen, compression, restored: dict) -> list:
+    seg, ingest = config.segmentation, config.ingest
+    num_classes, class_names, small = _label_info(ingest)
+    trainers, components = {}, []
+
+    def trainer_for(c: Configuration, key, restorer):
+        trainer_id, _ = segmentation_ids(c, key, restorer)
+        if trainer_id in trainers:
+            return trainers[trainer_id]
+        if c.train in ("O", "o"):
+            examples, split = example_gen.outputs["examples"], "train"
+        elif c.train in ("C", "o+c"):
+            examples, split = compression.outputs["compressed_examples"], split_name("train", key)
+        else:
+            examples, split = restored[(restorer, key)][1].outputs["restored_examples"], split_name("train", key)
+        trainer = tfx.components.Trainer(
+            run_fn="components.segmentation_trainer.run_fn", examples=examples,
+            train_args=tfx.proto.TrainArgs(splits=[split], num_steps=seg.steps),
+            eval_args=tfx.proto.EvalArgs(splits=[split], num_steps=1),
+            custom_config={"training_domain": c.train, "training": dataconf.to_dict(seg.training),
+                           "num_classes": num_classes, "class_names": class_names,
+                           "privileged_fraction": ingest.privileged_fraction,
+                           "privileged_seed": ingest.privileged_seed, "seed": seg.seed},
+        ).with_id(trainer_id)
+        trainers[trainer_id] = trainer
+        components.append(trainer)
+        return trainer
+
+    for c in seg.parsed:
+        keys = seg.specs if c.needs_codec else [None]
+        restorer_names = ([r.name for r in config.segmentation_restorers(c.needs_restorer)]
+                          if c.needs_restorer else [None])
+        for key in keys:
+            for restorer in restorer_names:
+                trainer = trainer_for(c, key, restorer)
+                if c.test == "O":
+                    examples, split = example_gen.outputs["examples"], seg.test_split
+                elif c.test == "C":
+                    examples, split = compression.outputs["compressed_examples"], split_name(seg.test_split, key)
+                else:
+                    examples = restored[(restorer, key)][1].outputs["restored_examples"]
+                    split = split_name(seg.test_split, key)
+                _, evaluator_id = segmentation_ids(c, key, restorer)
+                components.append(tfx.components.Evaluator(
+                    examples=examples, model=trainer.outputs["model"], example_splits=[split],
+                    eval_config=evaluation.segmentation_eval_config(c.test_feature, num_classes, small,
+                                                                    seg.miou_threshold),
+                ).with_id(evaluator_id))
+    return components
+
+
+def _label_info(ingest) -> tuple[int, list[str], list[int]]:
+    """(number of classes, class names, small-object class ids) of the ingested dataset."""
+    from image_datasets import ingest as ingest_lib  # pylint: disable=g-import-not-at-top
+    names = list(ingest_lib.label_table(ingest).class_names)
+    small = [i for i, n in enumerate(names) if n in CITYSCAPES_SMALL_OBJECTS]
+    return len(names), names, small

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-from typing import Sequence
+from typing import Any, Sequence
 
 import tensorflow as tf
 
@@ -33,7 +33,7 @@ class SegmentationTrainingConfig:
     """
 
     preset: str = "tiny"
-    overrides: dict = dataclasses.field(default_factory=dict)
+    overrides: dict[str, Any] = dataclasses.field(default_factory=dict)
     crop: tuple[int, int] = (256, 256)
     base_scale: float = 1.0
     scale_range: tuple[float, float] = (0.5, 2.0)

@@ -85,12 +85,16 @@ def test_tfma_segmentation_metrics_equal_a_direct_numpy_computation(model_and_da
     assert loaded.slicing_metrics
 
 
-def test_blessing_threshold_on_miou(model_and_data):
+@pytest.mark.parametrize("threshold,ok", [(0.0, True), (0.99, False)])
+def test_blessing_threshold_on_miou(model_and_data, threshold, ok):
     model_dir, path, _, tmp = model_and_data
-    config = evaluation.segmentation_eval_config(features.IMAGE, NUM_CLASSES, miou_threshold=0.99)
+    config = evaluation.segmentation_eval_config(features.IMAGE, NUM_CLASSES, miou_threshold=threshold)
     shared = tfma.default_eval_shared_model(eval_saved_model_path=model_dir, eval_config=config)
-    out = str(tmp / "eval_blessing")
+    out = str(tmp / f"eval_blessing_{threshold}")
     tfma.run_model_analysis(eval_shared_model=shared, eval_config=config, data_location=path,
                             file_format="tfrecords", output_path=out)
     validation = tfma.load_validation_result(out)
-    assert not validation.validation_ok
+    assert validation.validation_ok == ok
+    if not ok:  # failed on the metric's value, not for want of the metric
+        failure = validation.metric_validations_per_slice[0].failures[0]
+        assert failure.metric_key.name == "miou" and "not found" not in failure.message

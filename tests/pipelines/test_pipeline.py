@@ -3,6 +3,7 @@ import glob
 import os
 
 import pytest
+import tensorflow_model_analysis as tfma
 import yaml
 
 import dataconf
@@ -43,6 +44,9 @@ def _tiny_config(tmp_path):
             "crop": 16, "batch_size": 1, "generator": {"filters": 4, "res_blocks": 1},
             "discriminator": {"filters": 4, "scales": [1, 2]}}}],
             "specs": ["jpeg_q10"], "splits": ["train", "val"], "tile": 32, "margin": 8, "overlap": 8},
+        "segmentation": {"configurations": ["OO", "CO", "CC", "RO", "o+cO"], "specs": ["jpeg_q10"], "steps": 2,
+                         "training": {"preset": "tiny", "crop": [32, 64], "batch_size": 2, "overrides": {
+                             "aspp_filters": 8, "decoder_filters": 8, "low_level_filters": 4}}},
     }
     path = tmp_path / "tiny.yaml"
     path.write_text(yaml.safe_dump(data))
@@ -61,7 +65,28 @@ def test_create_pipeline_wires_the_components(tmp_path):
     p = pipeline.create_pipeline(_tiny_config(tmp_path), str(tmp_path / "run"))
     assert {c.id for c in p.components} == {"ImageExampleGen", "StatisticsGen", "CodecTrainer", "Compression",
                                             "RestorationTrainer.finenet.jpeg_q10",
-                                            "DatasetRestoration.finenet.jpeg_q10"}
+                                            "DatasetRestoration.finenet.jpeg_q10",
+                                            "SegmentationTrainer.orig", "SegmentationTrainer.comp.jpeg_q10",
+                                            "SegmentationTrainer.rest.jpeg_q10.finenet",
+                                            "SegmentationTrainer.priv-comp.jpeg_q10",
+                                            "Evaluator.orig-on-orig", "Evaluator.comp-on-orig.jpeg_q10",
+                                            "Evaluator.comp-on-comp.jpeg_q10", "Evaluator.rest-on-orig.jpeg_q10.finenet",
+                                            "Evaluator.priv-comp-on-orig.jpeg_q10"}
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"configurations": ["AO"]}, "needs a restorer trained on auxiliary data"),
+    ({"configurations": ["XO"]}, "is not a configuration"),
+    ({"specs": []}, "use compressed images: set segmentation.specs"),
+    ({"specs": ["bpg_q40"]}, r"needs restored sets for \['bpg_q40'\]"),
+])
+def test_bad_segmentation_stage_is_named(tmp_path, change, message):
+    _tiny_config(tmp_path)
+    data = yaml.safe_load((tmp_path / "tiny.yaml").read_text())
+    data["segmentation"].update(change)
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(dataconf.ConfigError, match=message):
+        config_lib.load_config(str(tmp_path / "bad.yaml"))
 
 
 @pytest.mark.parametrize("change,message", [
@@ -102,11 +127,20 @@ def test_local_run_writes_examples_statistics_and_metadata(tmp_path):
                                       f"Split-{split}__jpeg_q10", "*.gz"))
     assert glob.glob(os.path.join(root, f"DatasetRestoration.{restorer}", "restoration_measures", "*",
                                   "restoration.json"))
+    for evaluator in ("orig-on-orig", "comp-on-comp.jpeg_q10", "rest-on-orig.jpeg_q10.finenet",
+                      "priv-comp-on-orig.jpeg_q10"):
+        evaluation = glob.glob(os.path.join(root, f"Evaluator.{evaluator}", "evaluation", "*"))
+        assert evaluation, evaluator
+        result = tfma.load_eval_result(evaluation[0])
+        overall = dict(result.slicing_metrics)[()][""][""]
+        assert 0 <= overall["miou"]["doubleValue"] <= 1 and overall["example_count"]["doubleValue"] == 2
+        assert glob.glob(os.path.join(root, f"Evaluator.{evaluator}", "blessing", "*", "BLESSED"))
 
 
 @pytest.mark.e2e
 def test_beam_dag_runner_runs_the_same_pipeline(tmp_path):
-    config = dataclasses.replace(_tiny_config(tmp_path), codec_training=None, compression=None, restoration=None)
+    config = dataclasses.replace(_tiny_config(tmp_path), codec_training=None, compression=None, restoration=None,
+                                 segmentation=None)
     local_runner.prepare_demo_data(config)
     paths = local_runner.run(config, str(tmp_path / "run"), runner="beam")
     assert glob.glob(os.path.join(paths.pipeline_root, "StatisticsGen", "statistics", "*", "Split-train",
