@@ -1,0 +1,193 @@
+"""A built-in REST server speaking TF Serving's API subset (``serving.rest_api``) over the
+SavedModels in a TF Serving model directory, for machines without ``tensorflow_model_server``.
+
+Serves the latest version of each model, on loopback by default, one thread per request
+with at most ``max_concurrent`` inferences at a time; bodies above ``max_body_bytes`` get
+413, malformed requests 400, unknown models or versions 404, and the server keeps serving.
+"""
+from __future__ import annotations
+
+import http.server
+import json
+import logging
+import os
+import threading
+from typing import Any
+
+import numpy as np
+import tensorflow as tf
+
+from serving import layout
+from serving.rest_api import RequestError, decode_json_value, encode_tensor, parse_path
+
+__all__ = ["ModelRepository", "make_server", "DEFAULT_MAX_BODY"]
+
+DEFAULT_MAX_BODY = 64 << 20
+
+
+class _Model:
+    def __init__(self, name: str, version: int, path: str):
+        self.name, self.version = name, version
+        self.module = tf.saved_model.load(path)
+        self.signatures = dict(self.module.signatures)
+
+    def input_specs(self, signature: str) -> dict[str, tf.TensorSpec]:
+        return self.signatures[signature].structured_input_signature[1]
+
+    def metadata(self) -> dict:
+        def tensor_info(spec):
+            dims = [{"size": str(d if d is not None else -1)} for d in spec.shape] if spec.shape.rank is not None else []
+            return {"dtype": f"DT_{spec.dtype.name.upper()}", "tensor_shape": {"dim": dims}, "name": spec.name or ""}
+
+        defs = {}
+        for name, fn in self.signatures.items():
+            defs[name] = {"inputs": {k: tensor_info(s) for k, s in self.input_specs(name).items()},
+                          "outputs": {k: tensor_info(s) for k, s in fn.structured_outputs.items()},
+                          "method_name": "tensorflow/serving/predict"}
+        return {"model_spec": {"name": self.name, "signature_name": "", "version": str(self.version)},
+                "metadata": {"signature_def": {"signature_def": defs}}}
+
+    def predict(self, body: Any) -> dict:
+        if not isinstance(body, dict):
+            raise RequestError(400, "the request body must be a JSON object")
+        signature = body.get("signature_name", "serving_default")
+        if signature not in self.signatures:
+            raise RequestError(400, f"model {self.name!r} has no signature {signature!r}; it has "
+                                    f"{sorted(self.signatures)}")
+        specs = self.input_specs(signature)
+        row_format = "instances" in body
+        if row_format == ("inputs" in body):
+            raise RequestError(400, 'the request must hold exactly one of "instances" or "inputs"')
+        if row_format:
+            raw = body["instances"]
+            if not isinstance(raw, list) or not raw:
+                raise RequestError(400, '"instances" must be a non-empty list')
+
+            def named(instance):  # an object of named inputs, not a {"b64"} value
+                return isinstance(instance, dict) and set(instance) != {"b64"}
+
+            if len(specs) == 1 and not any(named(i) for i in raw):
+                values = {next(iter(specs)): decode_json_value(raw)}
+            else:
+                if not all(named(i) for i in raw):
+                    raise RequestError(400, f"signature {signature!r} takes {sorted(specs)}: each instance must be "
+                                            "an object with those keys")
+                values = {k: [decode_json_value(i[k]) for i in raw if k in i] for k in specs}
+                values = {k: v for k, v in values.items() if len(v) == len(raw)}
+        else:
+            inputs = body["inputs"]
+            values = ({k: decode_json_value(v) for k, v in inputs.items()} if isinstance(inputs, dict)
+                      and set(inputs) <= set(specs) and "b64" not in inputs
+                      else {next(iter(specs)): decode_json_value(inputs)} if len(specs) == 1 else None)
+            if values is None:
+                raise RequestError(400, f"signature {signature!r} takes inputs {sorted(specs)}")
+        missing = sorted(set(specs) - set(values))
+        if missing:
+            raise RequestError(400, f"missing inputs {missing} for signature {signature!r}")
+        tensors = {}
+        for k, spec in specs.items():
+            try:
+                tensors[k] = tf.constant(values[k], dtype=spec.dtype)
+            except (ValueError, TypeError) as e:
+                raise RequestError(400, f"input {k!r} is not a {spec.dtype.name} tensor: {e}") from e
+            if not spec.shape.is_compatible_with(tensors[k].shape):
+                raise RequestError(400, f"input {k!r} has shape {tensors[k].shape.as_list()}, signature "
+                                        f"{signature!r} expects {spec.shape}")
+        try:
+            outputs = {k: v.numpy() for k, v in self.signatures[signature](**tensors).items()}
+        except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError) as e:
+            raise RequestError(400, f"the model rejected the input: {e.message.splitlines()[0]}") from e
+        if row_format:
+            if len(outputs) == 1:
+                (array,) = outputs.values()
+                return {"predictions": encode_tensor(array)}
+            n = len(next(iter(outputs.values())))
+            return {"predictions": [{k: encode_tensor(np.asarray(v[i])) for k, v in outputs.items()} for i in range(n)]}
+        if len(outputs) == 1:
+            return {"outputs": encode_tensor(next(iter(outputs.values())))}
+        return {"outputs": {k: encode_tensor(v) for k, v in outputs.items()}}
+
+
+class ModelRepository:
+    """The latest version of every model under a TF Serving model directory."""
+
+    def __init__(self, serving_dir: str):
+        self.models = {}
+        for name, versions in layout.list_models(serving_dir).items():
+            path = os.path.join(serving_dir, name, str(versions[-1]))
+            logging.info("serving %s version %d from %s", name, versions[-1], path)
+            self.models[name] = _Model(name, versions[-1], path)
+        if not self.models:
+            raise FileNotFoundError(f"{serving_dir}: no models to serve")
+
+    def get(self, name: str, version: int | None) -> _Model:
+        model = self.models.get(name)
+        if model is None:
+            raise RequestError(404, f"no model named {name!r}; serving {sorted(self.models)}")
+        if version is not None and version != model.version:
+            raise RequestError(404, f"model {name!r} has no servable version {version} (serving {model.version})")
+        return model
+
+
+def make_server(repository: ModelRepository, host: str = "127.0.0.1", port: int = 8501,
+                max_body_bytes: int = DEFAULT_MAX_BODY, max_concurrent: int = 2) -> http.server.ThreadingHTTPServer:
+    """A ready HTTP server (call ``serve_forever``); ``port`` 0 picks a free port."""
+    slots = threading.BoundedSemaphore(max_concurrent)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _send(self, status: int, payload: dict):
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _handle(self, method: str):
+            try:
+                name, version, verb = parse_path(self.path)
+                model = repository.get(name, version)
+                if method == "GET":
+                    if verb == "predict":
+                        raise RequestError(405, "predict needs POST")
+                    if verb == "metadata":
+                        return self._send(200, model.metadata())
+                    return self._send(200, {"model_version_status": [{
+                        "version": str(model.version), "state": "AVAILABLE",
+                        "status": {"error_code": "OK", "error_message": ""}}]})
+                if verb != "predict":
+                    raise RequestError(405, f"POST is only for :predict, not {verb}")
+                length = self.headers.get("Content-Length")
+                if length is None:
+                    raise RequestError(411, "Content-Length is required")
+                if int(length) > max_body_bytes:
+                    self.close_connection = True
+                    raise RequestError(413, f"request body of {int(length)} bytes exceeds the limit of "
+                                            f"{max_body_bytes} bytes")
+                raw = self.rfile.read(int(length))
+                try:
+                    body = json.loads(raw)
+                except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                    raise RequestError(400, f"the body is not valid JSON: {e}") from e
+                with slots:
+                    return self._send(200, model.predict(body))
+            except RequestError as e:
+                return self._send(e.status, {"error": str(e)})
+            except Exception as e:  # pylint: disable=broad-except
+                logging.exception("internal error on %s", self.path)
+                return self._send(500, {"error": f"{type(e).__name__}: {e}"})
+
+        def do_GET(self):  # noqa: N802
+            self._handle("GET")
+
+        def do_POST(self):  # noqa: N802
+            self._handle("POST")
+
+        def log_message(self, fmt, *args):
+            logging.info("%s %s", self.address_string(), fmt % args)
+
+    server = http.server.ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    return server

@@ -1,0 +1,114 @@
+"""The client against the built-in server on loopback, over a pushed segmentation model."""
+import base64
+import json
+import os
+import threading
+import urllib.request
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from image_datasets import image_files
+from keras_models.segmentation import deeplab, export
+from serving import layout
+from serving.client import ServingClient, ServingError
+from serving.server import ModelRepository, make_server
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    root = tmp_path_factory.mktemp("serving_models")
+    tf.keras.utils.set_random_seed(0)
+    net = deeplab.build_deeplab(deeplab.preset("tiny", num_classes=3, aspp_filters=8, decoder_filters=8,
+                                               low_level_filters=4))
+    export.export(net, str(root / "segmenter" / "1700000000"), 3)
+    config = layout.write_models_config(str(root))
+    server = make_server(ModelRepository(str(root)), port=0, max_body_bytes=200_000)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", str(root), config
+    server.shutdown()
+
+
+def _png(seed=0, shape=(40, 56, 3)):
+    return image_files.encode_png(np.random.default_rng(seed).integers(0, 256, shape, dtype=np.uint8))
+
+
+def test_models_config_lists_the_model_with_an_absolute_base_path(served):
+    _, root, config = served
+    text = open(config).read()
+    assert 'name: "segmenter"' in text and f'base_path: "{os.path.join(root, "segmenter")}"' in text
+
+
+def test_status_and_metadata(served):
+    client = ServingClient(served[0])
+    status = client.status("segmenter")["model_version_status"][0]
+    assert status["state"] == "AVAILABLE" and status["version"] == "1700000000"
+    sigs = client.metadata("segmenter")["metadata"]["signature_def"]["signature_def"]
+    assert sigs["serving_default"]["inputs"]["images"]["dtype"] == "DT_STRING"
+    assert "tfexample_image" in sigs
+
+
+def test_predict_equals_the_saved_model_called_directly(served):
+    url, root, _ = served
+    png = _png()
+    mask = ServingClient(url).segment("segmenter", png)
+    loaded = tf.saved_model.load(os.path.join(root, "segmenter", "1700000000"))
+    direct = loaded.signatures["serving_default"](images=tf.constant([png]))["class_map"].numpy()[0]
+    np.testing.assert_array_equal(mask, direct)
+    columnar = ServingClient(url).predict("segmenter", inputs={"images": [png]})["outputs"]
+    np.testing.assert_array_equal(np.asarray(columnar, np.uint8)[0], direct)
+    versioned = ServingClient(url).segment("segmenter", png, version=1700000000)
+    np.testing.assert_array_equal(versioned, direct)
+
+
+def _raw(url, path, body: bytes, headers=None):
+    request = urllib.request.Request(url + path, data=body, method="POST", headers=headers or {})
+    try:
+        with urllib.request.urlopen(request) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+@pytest.mark.parametrize("path,body,status,message", [
+    ("/v1/models/segmenter:predict", b"{not json", 400, "not valid JSON"),
+    ("/v1/models/segmenter:predict", b'{"instances": []}', 400, "non-empty list"),
+    ("/v1/models/segmenter:predict", b'{"instances": [{"b64": "@@@"}]}', 400, "invalid base64"),
+    ("/v1/models/segmenter:predict", b'{"instances": [{"b64": "aGVsbG8="}]}', 400, "rejected the input"),
+    ("/v1/models/segmenter:predict", b'{"signature_name": "nope", "instances": [1]}', 400, "no signature"),
+    ("/v1/models/segmenter:predict", b'{"inputs": [1], "instances": [1]}', 400, "exactly one of"),
+    ("/v1/models/other:predict", b'{"instances": [1]}', 404, "no model named"),
+    ("/v1/models/segmenter/versions/7:predict", b'{"instances": [1]}', 404, "no servable version 7"),
+    ("/v2/nothing", b"{}", 404, "unknown path"),
+])
+def test_bad_requests_get_4xx_with_a_message_and_the_server_keeps_serving(served, path, body, status, message):
+    url = served[0]
+    got, payload = _raw(url, path, body)
+    assert got == status and message in payload["error"]
+    assert ServingClient(url).status("segmenter")["model_version_status"][0]["state"] == "AVAILABLE"
+
+
+def test_oversized_body_is_refused_with_413(served):
+    url = served[0]
+    big = json.dumps({"instances": [{"b64": base64.b64encode(b"x" * 300_000).decode()}]}).encode()
+    status, payload = _raw(url, "/v1/models/segmenter:predict", big)
+    assert status == 413 and "exceeds the limit" in payload["error"]
+    with pytest.raises(ServingError, match="HTTP 404"):
+        ServingClient(url).status("missing")
+
+
+def test_concurrent_requests_all_answer(served):
+    url = served[0]
+    results = []
+
+    def call(seed):
+        results.append(ServingClient(url).segment("segmenter", _png(seed)).shape)
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [(40, 56)] * 6
