@@ -15,7 +15,7 @@ __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    from dsr import codec_cmd, data_cmd, eval_seg_cmd, kubeflow_cmd, restore_cmd, run_cmd  # pylint: disable=g-import-not-at-top
+    from dsr import codec_cmd, data_cmd, eval_seg_cmd, kubeflow_cmd, restore_cmd, run_cmd, serve_cmd  # pylint: disable=g-import-not-at-top
 
     parser = argparse.ArgumentParser(prog="dsr", description="Learning and inference with compressed images.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     kubeflow_cmd.add_parser(sub)
     eval_seg_cmd.add_parser(sub)
     restore_cmd.add_parser(sub)
+    serve_cmd.add_parser(sub)
     return parser
 
 
@@ -36,9 +37,13 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     import dataconf  # pylint: disable=g-import-not-at-top
     from image_codecs.base import BitstreamError  # pylint: disable=g-import-not-at-top
+    from serving.client import ServingError  # pylint: disable=g-import-not-at-top
 
     try:
         return int(args.func(args) or 0)
+    except ServingError as e:
+        print(f"dsr {args.command}: server error: {e}", file=sys.stderr)
+        return 1
     except BitstreamError as e:
         print(f"dsr {args.command}: bad bitstream: {e}", file=sys.stderr)
         return 1

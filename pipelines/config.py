@@ -21,7 +21,7 @@ from keras_models.segmentation.configurations import Configuration
 from keras_models.segmentation.training import SegmentationTrainingConfig
 
 __all__ = ["ExperimentConfig", "CodecTrainingConfig", "CompressionConfig", "RestorerSpec", "RestorationStage",
-           "SegmentationStage", "load_config", "shipped_configs", "CONFIG_DIR"]
+           "SegmentationStage", "ServingConfig", "load_config", "shipped_configs", "CONFIG_DIR"]
 
 CONFIG_DIR = os.path.join(os.path.dirname(__file__), "configs")
 
@@ -140,6 +140,23 @@ class SegmentationStage:
 
 
 @dataclasses.dataclass
+class ServingConfig:
+    """What the Pushers put in ``<run dir>/serving_models`` (TF Serving's layout).
+
+    Attributes:
+      model_name: the served name of the segmentation model.
+      configuration: the configuration whose model is pushed, if its Evaluator blesses it
+        (one of ``segmentation.configurations``); its codec spec and restorer are the first
+        of ``segmentation.specs`` / its restorers.
+      push_restorers: also push every trained restorer as ``restorer-<name>-<spec key>``.
+    """
+
+    model_name: str = "segmenter"
+    configuration: str = "OO"
+    push_restorers: bool = True
+
+
+@dataclasses.dataclass
 class ExperimentConfig:
     """Attributes:
       name: the pipeline name (also the default run directory ``runs/<name>``); lower-case
@@ -153,6 +170,7 @@ class ExperimentConfig:
       compression: compress the ingested splits with these codec specs.
       restoration: train restorers on compressed pairs and restore compressed splits.
       segmentation: train and evaluate DeepLabv3+ under training/test configurations.
+      serving: push the blessed segmentation model (and the restorers) for TF Serving.
     """
 
     name: str
@@ -164,6 +182,7 @@ class ExperimentConfig:
     compression: Optional[CompressionConfig] = None
     restoration: Optional[RestorationStage] = None
     segmentation: Optional[SegmentationStage] = None
+    serving: Optional[ServingConfig] = None
 
     def __post_init__(self):
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,127}", self.name):
@@ -177,6 +196,12 @@ class ExperimentConfig:
             self._check_restoration()
         if self.segmentation is not None:
             self._check_segmentation()
+        if self.serving is not None:
+            if self.segmentation is None or self.serving.configuration not in self.segmentation.configurations:
+                raise ValueError(f"serving.configuration {self.serving.configuration!r} must be one of "
+                                 "segmentation.configurations")
+            if not re.fullmatch(r"[A-Za-z0-9_.-]+", self.serving.model_name):
+                raise ValueError(f"serving.model_name {self.serving.model_name!r}: use letters, digits, '_', '.', '-'")
 
     def segmentation_restorers(self, source_kind: str) -> list[RestorerSpec]:
         """The restorers serving R (``privileged``) or A (``auxiliary``: any other source)."""

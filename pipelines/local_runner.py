@@ -9,6 +9,7 @@ from tfx import v1 as tfx
 from image_datasets.texture_city import generator
 from pipelines.config import ExperimentConfig
 from pipelines.pipeline import RunPaths, create_pipeline
+from serving import layout
 
 __all__ = ["prepare_demo_data", "run"]
 
@@ -36,4 +37,6 @@ def run(config: ExperimentConfig, run_dir: str, runner: str = "local") -> RunPat
         BeamDagRunner().run(pipeline)
     else:
         raise ValueError(f"unknown runner {runner!r}; expected local or beam")
+    if os.path.isdir(paths.serving_models) and layout.list_models(paths.serving_models):
+        layout.write_models_config(paths.serving_models)
     return paths

@@ -73,7 +73,10 @@ def create_pipeline(config: ExperimentConfig, run_dir: str, pipeline_root: str |
         restored = _restoration(config, compression)
         components += [c for pair in restored.values() for c in pair]
     if config.segmentation is not None:
-        components += _segmentation(config, example_gen, compression, restored)
+        segmentation = _segmentation(config, example_gen, compression, restored)
+        components += segmentation
+        if config.serving is not None:
+            components += _pushers(config, paths, segmentation, restored)
     return tfx.dsl.Pipeline(
         pipeline_name=config.name,
         pipeline_root=pipeline_root or paths.pipeline_root,
@@ -188,3 +191,26 @@ def _label_info(ingest) -> tuple[int, list[str], list[int]]:
     names = list(ingest_lib.label_table(ingest).class_names)
     small = [i for i, n in enumerate(names) if n in CITYSCAPES_SMALL_OBJECTS]
     return len(names), names, small
+
+
+def _pushers(config: ExperimentConfig, paths: RunPaths, segmentation: list, restored: dict) -> list:
+    serving, seg = config.serving, config.segmentation
+    c = Configuration.parse(serving.configuration)
+    key = seg.specs[0] if c.needs_codec else None
+    restorers = config.segmentation_restorers(c.needs_restorer) if c.needs_restorer else []
+    trainer_id, evaluator_id = segmentation_ids(c, key, restorers[0].name if restorers else None)
+    by_id = {comp.id: comp for comp in segmentation}
+    pushers = [tfx.components.Pusher(
+        model=by_id[trainer_id].outputs["model"], model_blessing=by_id[evaluator_id].outputs["blessing"],
+        push_destination=tfx.proto.PushDestination(filesystem=tfx.proto.PushDestination.Filesystem(
+            base_directory=os.path.join(paths.serving_models, serving.model_name))),
+    ).with_id(f"Pusher.{serving.model_name}")]
+    if serving.push_restorers:
+        for (name, spec_key), (trainer, _) in restored.items():
+            model_name = f"restorer-{name}-{spec_key}"
+            pushers.append(tfx.components.Pusher(
+                model=trainer.outputs["model"],
+                push_destination=tfx.proto.PushDestination(filesystem=tfx.proto.PushDestination.Filesystem(
+                    base_directory=os.path.join(paths.serving_models, model_name))),
+            ).with_id(f"Pusher.{model_name}"))
+    return pushers

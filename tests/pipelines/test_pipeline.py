@@ -8,6 +8,7 @@ import yaml
 
 import dataconf
 from pipelines import config as config_lib, local_runner, pipeline
+from serving import layout
 
 
 def test_shipped_configs_load():
@@ -47,6 +48,7 @@ def _tiny_config(tmp_path):
         "segmentation": {"configurations": ["OO", "CO", "CC", "RO", "o+cO"], "specs": ["jpeg_q10"], "steps": 2,
                          "training": {"preset": "tiny", "crop": [32, 64], "batch_size": 2, "overrides": {
                              "aspp_filters": 8, "decoder_filters": 8, "low_level_filters": 4}}},
+        "serving": {"model_name": "segmenter", "configuration": "RO"},
     }
     path = tmp_path / "tiny.yaml"
     path.write_text(yaml.safe_dump(data))
@@ -71,7 +73,8 @@ def test_create_pipeline_wires_the_components(tmp_path):
                                             "SegmentationTrainer.priv-comp.jpeg_q10",
                                             "Evaluator.orig-on-orig", "Evaluator.comp-on-orig.jpeg_q10",
                                             "Evaluator.comp-on-comp.jpeg_q10", "Evaluator.rest-on-orig.jpeg_q10.finenet",
-                                            "Evaluator.priv-comp-on-orig.jpeg_q10"}
+                                            "Evaluator.priv-comp-on-orig.jpeg_q10",
+                                            "Pusher.segmenter", "Pusher.restorer-finenet-jpeg_q10"}
 
 
 @pytest.mark.parametrize("change,message", [
@@ -135,6 +138,9 @@ def test_local_run_writes_examples_statistics_and_metadata(tmp_path):
         overall = dict(result.slicing_metrics)[()][""][""]
         assert 0 <= overall["miou"]["doubleValue"] <= 1 and overall["example_count"]["doubleValue"] == 2
         assert glob.glob(os.path.join(root, f"Evaluator.{evaluator}", "blessing", "*", "BLESSED"))
+    models = layout.list_models(paths.serving_models)
+    assert set(models) == {"segmenter", "restorer-finenet-jpeg_q10"}
+    assert os.path.exists(os.path.join(paths.serving_models, layout.MODELS_CONFIG))
 
 
 @pytest.mark.e2e

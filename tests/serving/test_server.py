@@ -112,3 +112,19 @@ def test_concurrent_requests_all_answer(served):
     for t in threads:
         t.join()
     assert results == [(40, 56)] * 6
+
+
+def test_dsr_predict_writes_the_served_mask(served, tmp_path):
+    from dsr.main import main
+    url, root, _ = served
+    png = _png(5)
+    (tmp_path / "in.png").write_bytes(png)
+    assert main(["predict", "--url", url, "--model", "segmenter", str(tmp_path / "in.png"),
+                 "--out", str(tmp_path / "mask.png"), "--color"]) == 0
+    mask = image_files.read_mask(str(tmp_path / "mask.png"))
+    np.testing.assert_array_equal(mask, ServingClient(url).segment("segmenter", png))
+    assert (tmp_path / "mask_color.png").exists()
+    assert main(["predict", "--url", url, "--model", "nope", str(tmp_path / "in.png"),
+                 "--out", str(tmp_path / "m2.png")]) == 1
+    (tmp_path / "bad.png").write_bytes(b"junk")
+    assert main(["predict", "--url", url, str(tmp_path / "bad.png"), "--out", str(tmp_path / "m3.png")]) == 2
