@@ -80,4 +80,5 @@ def run_fn(fn_args: FnArgs) -> None:
                              seed=int(custom.get("seed", 0)), verbose=2)
     export.export(network, fn_args.serving_model_dir, num_classes, config.base_scale,
                   {"training_domain": domain, "preset": config.preset, "steps": steps,
-                   "class_names": list(custom.get("class_names", [])), "train_files": list(fn_args.train_files)})
+                   "class_names": list(custom.get("class_names", [])), "train_files": list(fn_args.train_files),
+                   "privileged_fraction": float(custom.get("privileged_fraction", 0.0))})

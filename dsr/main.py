@@ -15,7 +15,8 @@ __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    from dsr import codec_cmd, data_cmd, eval_seg_cmd, kubeflow_cmd, restore_cmd, run_cmd, serve_cmd  # pylint: disable=g-import-not-at-top
+    from dsr import (codec_cmd, data_cmd, eval_seg_cmd, kubeflow_cmd, report_cmd, restore_cmd, run_cmd,  # noqa
+                     serve_cmd)  # pylint: disable=g-import-not-at-top
 
     parser = argparse.ArgumentParser(prog="dsr", description="Learning and inference with compressed images.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
@@ -27,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     eval_seg_cmd.add_parser(sub)
     restore_cmd.add_parser(sub)
     serve_cmd.add_parser(sub)
+    report_cmd.add_parser(sub)
     return parser
 
 

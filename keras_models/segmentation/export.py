@@ -4,6 +4,8 @@ Signatures:
   ``serving_default``: ``images`` string [N] (PNG/JPEG bytes, one size per request) ->
     ``class_map`` uint8 [N, H, W].
   ``probabilities``: the same input -> ``class_map`` and ``probabilities`` float32 [N, H, W, C].
+  ``shallow_channel_means``: ``images`` float32 [N, H, W, 3] -> per-channel mean activation of
+    the stride-4 backbone features (the feature-alignment analysis of the paper's Fig. 11).
   ``tfexample_<feature>`` for ``image``, ``decoded`` and ``restored``: ``examples`` string [N]
     (serialized tf.Example holding that PNG feature) -> ``class_map`` and ``confidence``
     (mean max-probability, float32 [N]); the TFMA Evaluator uses these, choosing the feature
@@ -20,9 +22,11 @@ import tensorflow as tf
 
 from image_datasets import features
 
-__all__ = ["SegmenterModule", "export", "METADATA_FILE", "TFEXAMPLE_SIGNATURES", "tfexample_signature"]
+__all__ = ["SegmenterModule", "export", "METADATA_FILE", "TFEXAMPLE_SIGNATURES", "tfexample_signature",
+           "SHALLOW_LAYER"]
 
 METADATA_FILE = "segmenter.json"
+SHALLOW_LAYER = "decoder_low_proj_conv"
 TFEXAMPLE_SIGNATURES = {f: f"tfexample_{f}" for f in (features.IMAGE, features.DECODED, features.RESTORED)}
 
 
@@ -38,6 +42,8 @@ class SegmenterModule(tf.Module):
                  multiple: int = 16):
         super().__init__()
         self.network = network
+        # The stride-4 backbone features the decoder projects: the shallow layer of Fig. 11.
+        self.shallow = tf.keras.Model(network.input, network.get_layer(SHALLOW_LAYER).input)
         self.num_classes = num_classes
         self.inference_scale = float(inference_scale)
         self.multiple = multiple
@@ -53,6 +59,12 @@ class SegmenterModule(tf.Module):
         logits = tf.cast(self.network(x, training=False), tf.float32)[:, :scaled[0], :scaled[1]]
         logits = tf.image.resize(logits, size, method="bilinear")[0]
         return tf.nn.softmax(logits)
+
+    @tf.function(input_signature=[tf.TensorSpec([None, None, None, 3], tf.float32, name="images")])
+    def shallow_channel_means(self, images):
+        """float [N, H, W, 3] in 0..255 -> the mean activation of each channel of the shallow
+        (stride-4) features, float32 [N, C] (the paper's feature-alignment analysis)."""
+        return tf.reduce_mean(tf.cast(self.shallow(images, training=False), tf.float32), axis=[1, 2])
 
     def _segment(self, images):
         def one(image):
@@ -93,7 +105,8 @@ def export(network: tf.keras.Model, path: str, num_classes: int, inference_scale
            metadata: dict | None = None) -> str:
     """Writes the SavedModel with every signature, and ``segmenter.json``."""
     module = SegmenterModule(network, num_classes, inference_scale)
-    signatures = {"serving_default": module.serve, "probabilities": module.serve_probabilities}
+    signatures = {"serving_default": module.serve, "probabilities": module.serve_probabilities,
+                  "shallow_channel_means": module.shallow_channel_means}
     for feature, name in TFEXAMPLE_SIGNATURES.items():
         fn = module.tfexample_function(feature)
         setattr(module, name, fn)

@@ -7,7 +7,7 @@ import tensorflow_model_analysis as tfma
 import yaml
 
 import dataconf
-from pipelines import config as config_lib, local_runner, pipeline
+from pipelines import config as config_lib, local_runner, pipeline, report
 from serving import layout
 
 
@@ -138,9 +138,35 @@ def test_local_run_writes_examples_statistics_and_metadata(tmp_path):
         overall = dict(result.slicing_metrics)[()][""][""]
         assert 0 <= overall["miou"]["doubleValue"] <= 1 and overall["example_count"]["doubleValue"] == 2
         assert glob.glob(os.path.join(root, f"Evaluator.{evaluator}", "blessing", "*", "BLESSED"))
+    md, html = report.write_report([paths.run_dir], os.path.join(paths.run_dir, "report"))
+    text = open(md).read()
+    for section in ("Segmentation per configuration", "Per-class IoU", "Hybrid training sets", "Rate-distortion",
+                    "Restoration: distortion and naturalness", "Feature alignment", "data-collection cost"):
+        assert section in text, section
+    for plot in ("miou_vs_bpp.png", "miou_vs_cost.png", "rate_distortion.png", "feature_alignment.png"):
+        assert os.path.getsize(os.path.join(paths.run_dir, "report", plot)) > 1000
+    assert "<table>" in open(html).read()
+    _run_notebook(paths.run_dir)
     models = layout.list_models(paths.serving_models)
     assert set(models) == {"segmenter", "restorer-finenet-jpeg_q10"}
     assert os.path.exists(os.path.join(paths.serving_models, layout.MODELS_CONFIG))
+
+
+def _run_notebook(run_dir):
+    """Executes notebooks/inspect_evaluation.ipynb headless on ``run_dir``."""
+    import nbclient
+    import nbformat
+    notebook = os.path.join(os.path.dirname(__file__), "..", "..", "notebooks", "inspect_evaluation.ipynb")
+    nb = nbformat.read(notebook, as_version=4)
+    os.environ["DSR_RUN_DIR"] = run_dir
+    try:
+        nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
+                                resources={"metadata": {"path": os.path.dirname(notebook)}}).execute()
+    finally:
+        del os.environ["DSR_RUN_DIR"]
+    outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("miou" in str(o.get("data", {})) for o in outputs)
 
 
 @pytest.mark.e2e

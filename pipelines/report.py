@@ -1,0 +1,250 @@
+"""``dsr report``: Markdown and HTML with the paper's tables and plots for what was run.
+
+Tables: mIoU per configuration (with small/large-object mIoU and blessing), per-class IoU per
+configuration (Table II), hybrid training sets (Table III, when run), restoration distortion
+and naturalness (Table V / IV). Plots: rate-distortion with restored points (Fig. 6), mIoU vs
+bpp per configuration (Fig. 7), oO/rO by privileged fraction (Fig. 8, with several runs),
+mIoU against data-collection cost (Fig. 9), and feature alignment (Fig. 11).
+"""
+from __future__ import annotations
+
+import html
+import math
+import os
+from typing import Optional, Sequence
+
+import numpy as np
+
+from image_codecs import rd_plot
+from pipelines.report_data import ReportData, collect
+
+__all__ = ["write_report", "collection_cost"]
+
+
+def _fmt(v, digits=2) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    return f"{v:.{digits}f}" if isinstance(v, float) else str(v)
+
+
+def _pct(v) -> str:
+    return _fmt(100 * v if v is not None and not math.isnan(v) else None, 2)
+
+
+def collection_cost(configuration: str, train_bpp: Optional[float], png_bpp: Optional[float],
+                    fraction: float) -> Optional[float]:
+    """Mean bits per training pixel the server had to collect (paper Fig. 9): privileged
+    images at their lossless PNG rate, compressed images at their codec rate, auxiliary
+    images free."""
+    train = configuration[:-1]
+    c = train_bpp or 0.0
+    p = png_bpp
+    if p is None:
+        return None
+    return {"O": p, "C": c, "A": c, "R": c + fraction * p, "r": c + fraction * p, "o": fraction * p,
+            "o+c": fraction * p + (1 - fraction) * c, "o+r": fraction * p + c}.get(train)
+
+
+def _plt():
+    import matplotlib  # pylint: disable=g-import-not-at-top
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
+    return plt
+
+
+def _plot_miou_vs_bpp(data: ReportData, path: str, x: str = "bpp") -> Optional[str]:
+    rows = [r for r in data.evaluations if not math.isnan(r.miou)]
+    if not rows:
+        return None
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6.5, 4.2), dpi=110)
+    for name in sorted({r.configuration for r in rows}):
+        pts = []
+        for r in rows:
+            if r.configuration != name:
+                continue
+            xv = (r.train_bpp if x == "bpp" else
+                  collection_cost(r.configuration, r.train_bpp, data.png_bpp, r.privileged_fraction))
+            if xv is not None:
+                pts.append((xv, 100 * r.miou))
+        if name in ("OO",) and x == "bpp":
+            ax.axhline(np.mean([100 * r.miou for r in rows if r.configuration == name]), ls="--", color="k",
+                       label="OO (originals)")
+            continue
+        if pts:
+            pts.sort()
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=name)
+    ax.set_xlabel("training-set bits per pixel" if x == "bpp" else "data-collection cost (bits per training pixel)")
+    ax.set_ylabel("mIoU (%)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def _plot_privileged_sweep(data: ReportData, path: str) -> Optional[str]:
+    rows = [r for r in data.evaluations if r.configuration in ("oO", "rO", "RO") and r.privileged_fraction > 0]
+    if len({r.privileged_fraction for r in rows}) < 2:
+        return None
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6.5, 4.2), dpi=110)
+    for name in ("oO", "rO", "RO"):
+        for frac in sorted({r.privileged_fraction for r in rows}):
+            pts = sorted((r.train_bpp or 0.0, 100 * r.miou) for r in rows
+                         if r.configuration == name and r.privileged_fraction == frac)
+            if pts:
+                ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=f"{name} - {100 * frac:g}%")
+    ax.set_xlabel("bits per pixel")
+    ax.set_ylabel("mIoU (%)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def _plot_alignment(alignment: dict, path: str) -> Optional[tuple[str, dict]]:
+    means = alignment.get("means")
+    if not means:
+        return None
+    plt = _plt()
+    original = np.asarray(means["original"])
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4.2), dpi=110)
+    correlations = {}
+    for ax, name in zip(axes, ("compressed", "restored")):
+        other = np.asarray(means[name])
+        corr = float(np.corrcoef(original, other)[0, 1]) if original.std() > 0 and other.std() > 0 else float("nan")
+        correlations[name] = corr
+        ax.scatter(original, other, s=12)
+        lim = [min(original.min(), other.min()), max(original.max(), other.max())]
+        ax.plot(lim, lim, "k--", lw=1)
+        ax.set_xlabel("mean activation on original images")
+        ax.set_ylabel(f"mean activation on {name} images")
+        ax.set_title(f"{name}: correlation {corr:.3f}")
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path, correlations
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + [
+        "| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+
+
+def _markdown(data: ReportData, plots: dict, correlations: dict) -> str:
+    lines = ["# Dataset restoration report", "", f"Runs: {', '.join(data.runs)}", ""]
+    if data.evaluations:
+        lines += ["## Segmentation per configuration (Fig. 7)", ""]
+        rows = sorted(data.evaluations, key=lambda r: (r.configuration, r.spec or "", r.restorer or ""))
+        lines += _table(["configuration", "codec spec", "restorer", "train bpp", "collection cost (bpp)", "mIoU",
+                         "small-object mIoU", "large-object mIoU", "pixel accuracy", "test images", "blessed"],
+                        [[r.configuration, r.spec or "–", r.restorer or "–", _fmt(r.train_bpp, 4),
+                          _fmt(collection_cost(r.configuration, r.train_bpp, data.png_bpp, r.privileged_fraction), 3),
+                          _pct(r.miou), _pct(r.small_miou), _pct(r.large_miou), _pct(r.pixel_accuracy), r.examples,
+                          {True: "yes", False: "no", None: "–"}[r.blessed]] for r in rows])
+        lines += [""]
+        if plots.get("miou_vs_bpp"):
+            lines += ["![mIoU vs bpp](miou_vs_bpp.png)", ""]
+        names = data.class_names or [str(i) for i in range(len(rows[0].per_class))]
+        lines += ["## Per-class IoU (Table II)", ""]
+        lines += _table(["configuration", "spec", "restorer"] + list(names) + ["mIoU"],
+                        [[r.configuration, r.spec or "–", r.restorer or "–"] + [_pct(v) for v in r.per_class]
+                         + [_pct(r.miou)] for r in rows])
+        lines += [""]
+        hybrids = [r for r in rows if r.configuration in ("CO", "rO", "RO", "oO", "o+cO", "o+rO")]
+        if any(r.configuration.startswith("o+") for r in hybrids):
+            lines += ["## Hybrid training sets (Table III)", ""]
+            specs = sorted({r.spec for r in hybrids if r.spec})
+            cols = ["CO", "rO", "RO", "o+cO", "o+rO"]
+            lines += _table(["spec"] + cols, [[s] + [_pct(next((r.miou for r in hybrids if r.spec == s
+                                                                 and r.configuration == c), None)) for c in cols]
+                                              for s in specs])
+            lines += [""]
+        if plots.get("cost"):
+            lines += ["## Segmentation against data-collection cost (Fig. 9)", "",
+                      f"Privileged images count at their lossless PNG rate ({_fmt(data.png_bpp, 2)} bpp), "
+                      "compressed ones at their codec rate, auxiliary images as free.", "",
+                      "![mIoU vs cost](miou_vs_cost.png)", ""]
+        if plots.get("privileged"):
+            lines += ["## Amount of privileged data (Fig. 8)", "", "![privileged sweep](privileged_sweep.png)", ""]
+    if data.rate_distortion:
+        lines += ["## Rate-distortion (Fig. 6)", ""]
+        lines += _table(["spec", "split", "codec", "quality", "bpp", "PSNR (dB)", "MS-SSIM (dB)", "images"],
+                        [[r["spec"], r["split"], r["codec"], r["quality"], _fmt(r["bpp"], 4), _fmt(r["psnr"]),
+                          _fmt(r["ms_ssim_db"]), r["images"]] for r in data.rate_distortion])
+        lines += ["", "![rate-distortion](rate_distortion.png)", ""]
+    if data.restoration:
+        lines += ["## Restoration: distortion and naturalness (Tables IV and V)", "",
+                  "Naturalness is NIQE's statistics measured against the original training images "
+                  "(`image_codecs/naturalness.py`; the paper's HOSA is not available offline): lower is closer to "
+                  "the originals.", ""]
+        lines += _table(["restorer", "split", "bpp", "PSNR compressed", "PSNR restored", "MS-SSIM dB compressed",
+                         "MS-SSIM dB restored", "naturalness original", "naturalness compressed",
+                         "naturalness restored"],
+                        [[r["restorer"], r["split"], _fmt(r["bpp"], 4), _fmt(r["psnr"]), _fmt(r["restored_psnr"]),
+                          _fmt(r["ms_ssim_db"]), _fmt(r["restored_ms_ssim_db"]),
+                          _fmt(r.get("naturalness", {}).get("original"), 3),
+                          _fmt(r.get("naturalness", {}).get("compressed"), 3),
+                          _fmt(r.get("naturalness", {}).get("restored"), 3)] for r in data.restoration])
+        ro = [r for r in data.evaluations if r.configuration == "RO"]
+        if ro:
+            lines += ["", "mIoU of RO per restorer: " + ", ".join(
+                f"{r.restorer} on {r.spec}: {_pct(r.miou)}" for r in ro)]
+        lines += [""]
+    if plots.get("alignment"):
+        a = data.alignment
+        lines += ["## Feature alignment (Fig. 11)", "",
+                  f"Mean activation of each channel of the OO model's stride-4 features on validation images "
+                  f"({a['split']}, restorer {a['restorer']}): correlation with the originals "
+                  f"{_fmt(correlations.get('compressed'), 3)} (compressed) and "
+                  f"{_fmt(correlations.get('restored'), 3)} (restored).", "",
+                  "![feature alignment](feature_alignment.png)", ""]
+    return "\n".join(lines) + "\n"
+
+
+def _html(markdown_text: str) -> str:
+    try:
+        import markdown  # pylint: disable=g-import-not-at-top
+        body = markdown.markdown(markdown_text, extensions=["tables"])
+    except ImportError:
+        body = f"<pre>{html.escape(markdown_text)}</pre>"
+    style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse;"
+             "font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px}img{max-width:100%}")
+    return f"<!doctype html><html><head><meta charset='utf-8'><title>Report</title><style>{style}</style></head>" \
+           f"<body>{body}</body></html>"
+
+
+def write_report(run_dirs: Sequence[str], out_dir: str) -> tuple[str, str]:
+    """Writes ``report.md``, ``report.html`` and the PNG plots to ``out_dir``."""
+    data = collect(list(run_dirs))
+    if not (data.evaluations or data.rate_distortion or data.restoration):
+        raise FileNotFoundError(f"{list(run_dirs)}: no compression, restoration or evaluation results to report")
+    os.makedirs(out_dir, exist_ok=True)
+    plots, correlations = {}, {}
+    plots["miou_vs_bpp"] = _plot_miou_vs_bpp(data, os.path.join(out_dir, "miou_vs_bpp.png"))
+    if data.png_bpp is not None:
+        plots["cost"] = _plot_miou_vs_bpp(data, os.path.join(out_dir, "miou_vs_cost.png"), x="cost")
+    plots["privileged"] = _plot_privileged_sweep(data, os.path.join(out_dir, "privileged_sweep.png"))
+    if data.rate_distortion:
+        points = [r for r in data.rate_distortion if r["split"] == "train" and r["images"]] or data.rate_distortion
+        points = list(points) + [
+            {"codec": f"{r['split'].split('__')[-1]} restored ({r['restorer'].split(':')[0]})", "bpp": r["bpp"],
+             "psnr": r["restored_psnr"], "ms_ssim_db": r["restored_ms_ssim_db"]}
+            for r in data.restoration if r["split"].startswith("train__")]
+        plots["rd"] = rd_plot.plot_rate_distortion(points, os.path.join(out_dir, "rate_distortion.png"),
+                                                   title="Rate-distortion (train split); restored points marked")
+    aligned = _plot_alignment(data.alignment, os.path.join(out_dir, "feature_alignment.png"))
+    if aligned:
+        plots["alignment"], correlations = aligned
+    text = _markdown(data, plots, correlations)
+    md_path, html_path = os.path.join(out_dir, "report.md"), os.path.join(out_dir, "report.html")
+    with open(md_path, "w") as f:
+        f.write(text)
+    with open(html_path, "w") as f:
+        f.write(_html(text))
+    return md_path, html_path

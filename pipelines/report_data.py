@@ -1,0 +1,178 @@
+"""Collects what a report shows from one or more run directories: compression statistics,
+restoration measures, TFMA evaluation results (one per configuration), the lossless PNG rate
+of the originals, and the feature-alignment measurements of the OO model."""
+from __future__ import annotations
+
+import dataclasses
+import glob
+import json
+import logging
+import os
+from typing import Optional
+
+import numpy as np
+
+from image_datasets import features
+
+__all__ = ["EvaluationRow", "ReportData", "collect", "parse_evaluator_id", "latest_artifact"]
+
+_DOMAINS = {"orig": "O", "comp": "C", "rest": "R", "auxrest": "A", "priv": "o", "privrest": "r",
+            "priv-comp": "o+c", "priv-rest": "o+r"}
+
+
+@dataclasses.dataclass
+class EvaluationRow:
+    run: str
+    configuration: str
+    spec: Optional[str]
+    restorer: Optional[str]
+    miou: float
+    pixel_accuracy: float
+    small_miou: float
+    large_miou: float
+    per_class: list
+    examples: int
+    train_bpp: Optional[float] = None
+    privileged_fraction: float = 0.0
+    blessed: Optional[bool] = None
+
+
+@dataclasses.dataclass
+class ReportData:
+    runs: list
+    rate_distortion: list
+    restoration: list
+    evaluations: list
+    class_names: list
+    png_bpp: Optional[float]
+    alignment: dict
+
+
+def latest_artifact(pipeline_root: str, component: str, output: str) -> Optional[str]:
+    """The newest execution's folder of ``component``'s ``output`` (execution ids increase)."""
+    dirs = [d for d in glob.glob(os.path.join(pipeline_root, component, output, "*")) if os.path.basename(d).isdigit()]
+    return max(dirs, key=lambda d: int(os.path.basename(d))) if dirs else None
+
+
+def parse_evaluator_id(component_id: str) -> tuple[str, Optional[str], Optional[str]]:
+    """``Evaluator.rest-on-orig.jpeg_q5.finenet`` -> ("RO", "jpeg_q5", "finenet")."""
+    from keras_models.segmentation.configurations import Configuration  # pylint: disable=g-import-not-at-top
+    rest = component_id[len("Evaluator."):]
+    config_part, _, tail = rest.partition(".")
+    train, _, test = config_part.partition("-on-")
+    configuration = Configuration(_DOMAINS[train], _DOMAINS[test])
+    restorer = None
+    if configuration.needs_restorer and tail:
+        tail, _, restorer = tail.rpartition(".")
+    return configuration.name, (tail or None), restorer
+
+
+def _metric(values: dict, name: str) -> float:
+    v = values.get(name, {})
+    return float(v.get("doubleValue", float("nan"))) if isinstance(v, dict) else float("nan")
+
+
+def _evaluations(run_dir: str, root: str, num_classes: int, train_bpp: dict, fraction: float) -> list:
+    import tensorflow_model_analysis as tfma  # pylint: disable=g-import-not-at-top
+    rows = []
+    for component in sorted(os.listdir(root)):
+        if not component.startswith("Evaluator."):
+            continue
+        path = latest_artifact(root, component, "evaluation")
+        if not path:
+            continue
+        try:
+            result = tfma.load_eval_result(path)
+        except Exception as e:  # pylint: disable=broad-except
+            logging.warning("report: cannot read %s: %s", path, e)
+            continue
+        overall = dict(result.slicing_metrics).get(())
+        if overall is None:
+            continue
+        values = overall[""][""]
+        per_class = [_metric(overall[""].get(f"classId:{c}", {}), "iou") for c in range(num_classes)]
+        configuration, spec, restorer = parse_evaluator_id(component)
+        blessing = latest_artifact(root, component, "blessing")
+        rows.append(EvaluationRow(
+            run=os.path.basename(os.path.abspath(run_dir)), configuration=configuration, spec=spec, restorer=restorer,
+            miou=_metric(values, "miou"), pixel_accuracy=_metric(values, "pixel_accuracy"),
+            small_miou=_metric(values, "small_miou"), large_miou=_metric(values, "large_miou"), per_class=per_class,
+            examples=int(_metric(values, "example_count")), train_bpp=train_bpp.get(spec), privileged_fraction=fraction,
+            blessed=os.path.exists(os.path.join(blessing, "BLESSED")) if blessing else None))
+    return rows
+
+
+def _png_bpp(root: str, limit: int = 64) -> Optional[float]:
+    import tensorflow as tf  # pylint: disable=g-import-not-at-top
+    examples = latest_artifact(root, "ImageExampleGen", "examples")
+    files = glob.glob(os.path.join(examples, "Split-train", "*")) if examples else []
+    if not files:
+        return None
+    spec = {features.IMAGE: tf.io.FixedLenFeature([], tf.string), features.HEIGHT: tf.io.FixedLenFeature([], tf.int64),
+            features.WIDTH: tf.io.FixedLenFeature([], tf.int64)}
+    rates = []
+    for record in tf.data.TFRecordDataset(files, compression_type="GZIP").take(limit):
+        ex = tf.io.parse_single_example(record, spec)
+        rates.append(8 * len(ex[features.IMAGE].numpy()) / float(ex[features.HEIGHT] * ex[features.WIDTH]))
+    return float(np.mean(rates)) if rates else None
+
+
+def _alignment(root: str, limit: int = 24) -> dict:
+    """Per-channel mean activations of the OO model's shallow features on original,
+    compressed and restored validation images (paper Fig. 11)."""
+    import tensorflow as tf  # pylint: disable=g-import-not-at-top
+    from components import examples_io  # pylint: disable=g-import-not-at-top
+    model_dir = latest_artifact(root, "SegmentationTrainer.orig", "model")
+    restored = sorted(c for c in os.listdir(root) if c.startswith("DatasetRestoration."))
+    if not model_dir or not restored:
+        return {}
+    restored_dir = latest_artifact(root, restored[0], "restored_examples")
+    splits = glob.glob(os.path.join(restored_dir or "", "Split-val__*"))
+    if not splits:
+        return {}
+    model = tf.saved_model.load(os.path.join(model_dir, "Format-Serving"))
+    means = {}
+    for name, feature in (("original", features.IMAGE), ("compressed", features.DECODED),
+                          ("restored", features.RESTORED)):
+        images = examples_io.image_dataset(examples_io.split_files([splits[0]]), feature).take(limit)
+        rows = [model.signatures["shallow_channel_means"](images=tf.cast(im, tf.float32)[None])["output_0"].numpy()[0]
+                for im in images]
+        means[name] = np.mean(rows, axis=0).tolist()
+    return {"split": os.path.basename(splits[0])[len("Split-"):], "restorer": restored[0], "means": means}
+
+
+def collect(run_dirs: list[str]) -> ReportData:
+    """Reads every run directory's newest artifacts.
+
+    Raises:
+      FileNotFoundError: a run directory without ``pipeline_root``.
+    """
+    from pipelines.pipeline import RunPaths  # pylint: disable=g-import-not-at-top
+    rd, restoration, evaluations, class_names, png, alignment = [], [], [], [], None, {}
+    for run_dir in run_dirs:
+        root = RunPaths(run_dir).pipeline_root
+        if not os.path.isdir(root):
+            raise FileNotFoundError(f"{run_dir}: not a run directory (no pipeline_root/)")
+        stats_dir = latest_artifact(root, "Compression", "rate_distortion")
+        rows = json.load(open(os.path.join(stats_dir, "rate_distortion.json"))) if stats_dir else []
+        rd += [{**r, "run": os.path.basename(os.path.abspath(run_dir))} for r in rows]
+        train_bpp = {r["spec"]: r["bpp"] for r in rows if r["split"] == "train"}
+        for component in sorted(os.listdir(root)):
+            if component.startswith("DatasetRestoration."):
+                path = latest_artifact(root, component, "restoration_measures")
+                if path and os.path.exists(os.path.join(path, "restoration.json")):
+                    restoration += [{**r, "component": component} for r in
+                                    json.load(open(os.path.join(path, "restoration.json")))]
+        trainer = latest_artifact(root, "SegmentationTrainer.orig", "model") or next(
+            (latest_artifact(root, c, "model") for c in sorted(os.listdir(root)) if c.startswith("SegmentationTrainer.")),
+            None)
+        meta_path = os.path.join(trainer, "Format-Serving", "segmenter.json") if trainer else ""
+        meta = json.load(open(meta_path)) if os.path.exists(meta_path) else {}
+        class_names = class_names or meta.get("class_names", [])
+        num_classes = int(meta.get("num_classes", len(class_names) or 0))
+        fraction = float(meta.get("privileged_fraction", 0.0))
+        evaluations += _evaluations(run_dir, root, num_classes, train_bpp, fraction)
+        png = png if png is not None else _png_bpp(root)
+        alignment = alignment or _alignment(root)
+    return ReportData(list(run_dirs), rd, restoration, evaluations, class_names, png, alignment)
+
