@@ -68,7 +68,7 @@ def test_exported_restorer_takes_bytes_and_tensors_of_any_size(tmp_path):
     direct = export.load(path)(image[None].astype(np.float32))[0]
     np.testing.assert_allclose(restored, np.round(direct), atol=1)
     expected = model.generator(training.to_unit(np.pad(image, ((0, 3), (0, 5), (0, 0)), "symmetric"))[None])
-    np.testing.assert_allclose(direct, ((expected.numpy()[0] + 1) * 127.5)[:37, :51], atol=1e-3)
+    np.testing.assert_allclose(direct, ((expected.numpy()[0] + 1) * 127.5)[:37, :51], atol=1e-2)
 
 
 def test_load_rejects_a_folder_without_a_saved_model(tmp_path):
