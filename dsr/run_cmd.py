@@ -39,4 +39,18 @@ def _run(args) -> int:
     plots = glob.glob(os.path.join(paths.pipeline_root, "Compression", "rate_distortion", "*", "rate_distortion.png"))
     if plots:  # the newest execution: artifact folders are numbered by execution id
         print(f"  R-D plot:  {max(plots, key=lambda p: int(os.path.basename(os.path.dirname(p))))}")
+    evaluations = sorted(glob.glob(os.path.join(paths.pipeline_root, "Evaluator.*")))
+    if evaluations:
+        from pipelines import report  # pylint: disable=g-import-not-at-top
+        md, html = report.write_report([paths.run_dir], paths.report)
+        print(f"  report:    {html} (and {os.path.basename(md)}, PNG plots)")
+        print(f"  TFMA:      {len(evaluations)} evaluations under {paths.pipeline_root}/Evaluator.*/evaluation/ "
+              f"(notebooks/inspect_evaluation.ipynb with DSR_RUN_DIR={paths.run_dir})")
+    if os.path.isdir(paths.serving_models):
+        from serving import layout  # pylint: disable=g-import-not-at-top
+        models = layout.list_models(paths.serving_models)
+        if models:
+            print(f"  served:    {', '.join(f'{n} v{v[-1]}' for n, v in models.items())} in {paths.serving_models}")
+            print(f"  serve:     dsr serve --models {paths.serving_models}   (then: dsr predict --model "
+                  f"{next(iter(models))} IMAGE --out MASK.png)")
     return 0
