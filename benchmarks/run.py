@@ -20,6 +20,12 @@ BENCHMARKS = {
     "compression": ("benchmarks.compression_throughput", "Compression Transform throughput (BPG q40, 2048x1024)"),
     "msh_vs_jpeg": ("benchmarks.msh_vs_jpeg", "MSH trained briefly on texture-city vs JPEG at matched bpp"),
     "texture_city_effect": ("benchmarks.texture_city_effect", "texture-city: tiny DeepLabv3+ trained on originals vs JPEG q5"),
+    "restoration_speed": ("benchmarks.restoration_speed",
+                          "Restorer training step and restoration throughput on CPU (tiny and paper presets)"),
+    "serving": ("benchmarks.serving_latency", "Served segmentation on loopback (1024x512 PNG, tiny DeepLabv3+)"),
+    "segmentation_speed": ("benchmarks.segmentation_speed",
+                           "DeepLabv3+ training step, inference per 2048x1024 image, inference cost (Table VI)"),
+    "demo_grid": ("benchmarks.demo_grid", "The demo pipeline's mIoU grid over segmentation seeds"),
     "restoration_effect": ("benchmarks.restoration_effect",
                            "Dataset restoration on texture-city: FineNet vs RDN (JPEG q5, privileged quarter)"),
 }
