@@ -45,10 +45,13 @@ class RestoreExample(beam.DoFn):
         if features.DECODED not in feats:
             raise ValueError(f"example {image_id} has no '{features.DECODED}' image: DatasetRestoration needs the "
                              "Compression component's output")
-        decoded = image_files.decode_png(feats[features.DECODED].bytes_list.value[0])
-        original = image_files.decode_png(feats[features.IMAGE].bytes_list.value[0])
-        t = self._tiles
-        restored = tiling.restore_tiled(self._restore, decoded, t.tile, t.margin, t.overlap, self._multiple)
+        try:
+            decoded = image_files.decode_png(feats[features.DECODED].bytes_list.value[0])
+            original = image_files.decode_png(feats[features.IMAGE].bytes_list.value[0])
+            t = self._tiles
+            restored = tiling.restore_tiled(self._restore, decoded, t.tile, t.margin, t.overlap, self._multiple)
+        except Exception as e:
+            raise RuntimeError(f"restoration of example {image_id} failed: {e}") from e
         feats[features.RESTORED].bytes_list.value.append(image_files.encode_png(restored))
         feats[features.RESTORER].bytes_list.value.append(self._name.encode())
         psnr = metrics.psnr(original, restored)

@@ -94,3 +94,14 @@ def test_examples_without_decoded_images_are_rejected_by_name(compressed, restor
             {"compressed_examples": [compressed], "model": [model]},
             {"restored_examples": [out], "restoration_measures": [measures]},
             {restoration.SPLITS_KEY: json.dumps(["train"])})
+
+
+def test_a_corrupt_decoded_image_names_the_example(restorer):
+    from components.dataset_restoration.restore_transform import RestoreExample, TileOptions
+    model, path = restorer
+    example = features.make_example(np.zeros((8, 8, 3), np.uint8), None, "broken_0001", "test", "train")
+    example.features.feature[features.DECODED].bytes_list.value.append(b"\x89PNG truncated")
+    fn = RestoreExample(path, "r", 1, TileOptions(16, 4, 4))
+    fn.setup()
+    with pytest.raises(RuntimeError, match="broken_0001"):
+        list(fn.process(example.SerializeToString()))
