@@ -16,8 +16,11 @@ __all__ = ["run"]
 
 
 def _image(width=2048, height=1024):
+    """A texture-city scene and its train-id label (19 classes, 255 ignored)."""
+    from image_datasets import labels  # pylint: disable=g-import-not-at-top
     from image_datasets.texture_city import scene  # pylint: disable=g-import-not-at-top
-    return scene.render_scene(width, height, np.random.default_rng(5))
+    image, raw = scene.render_scene(width, height, np.random.default_rng(5))
+    return image, labels.cityscapes_table().to_train_ids(raw)
 
 
 def _model_case(preset: str, repeats: int) -> dict:
