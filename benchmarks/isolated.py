@@ -9,9 +9,13 @@ __all__ = ["run_isolated"]
 
 
 def _child(fn, args, queue):
-    result = fn(*args)
-    result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    queue.put(result)
+    try:
+        result = fn(*args)
+        result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        queue.put(result)
+    except BaseException as e:  # report, never leave the parent waiting
+        queue.put(RuntimeError(f"{getattr(fn, '__name__', fn)}{args}: {type(e).__name__}: {e}"))
+        raise
 
 
 def run_isolated(fn: Callable[..., dict], *args) -> dict:
@@ -23,4 +27,6 @@ def run_isolated(fn: Callable[..., dict], *args) -> dict:
     process.start()
     result = queue.get()
     process.join()
+    if isinstance(result, Exception):
+        raise result
     return result
