@@ -51,6 +51,8 @@ def _run(args) -> int:
         models = layout.list_models(paths.serving_models)
         if models:
             print(f"  served:    {', '.join(f'{n} v{v[-1]}' for n, v in models.items())} in {paths.serving_models}")
+            name = config.serving.model_name if config.serving and config.serving.model_name in models \
+                else next(iter(models))
             print(f"  serve:     dsr serve --models {paths.serving_models}   (then: dsr predict --model "
-                  f"{next(iter(models))} IMAGE --out MASK.png)")
+                  f"{name} IMAGE --out MASK.png)")
     return 0
