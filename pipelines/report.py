@@ -180,9 +180,10 @@ def _markdown(data: ReportData, plots: dict, correlations: dict) -> str:
         lines += ["", "![rate-distortion](rate_distortion.png)", ""]
     if data.restoration:
         lines += ["## Restoration: distortion and naturalness (Tables IV and V)", "",
-                  "Naturalness is NIQE's statistics measured against the original training images "
-                  "(`image_codecs/naturalness.py`; the paper's HOSA is not available offline): lower is closer to "
-                  "the originals.", ""]
+                  "Naturalness is NIQE's statistics measured against original images "
+                  "(`image_codecs/naturalness.py`; the paper's HOSA is not available offline): in each split, half of "
+                  "a sample's originals are the reference and the other half are scored as original, compressed and "
+                  "restored images. Lower is closer to the originals.", ""]
         lines += _table(["restorer", "split", "bpp", "PSNR compressed", "PSNR restored", "MS-SSIM dB compressed",
                          "MS-SSIM dB restored", "naturalness original", "naturalness compressed",
                          "naturalness restored"],
