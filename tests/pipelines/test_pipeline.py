@@ -172,7 +172,7 @@ def _run_notebook(run_dir):
 @pytest.mark.e2e
 def test_beam_dag_runner_runs_the_same_pipeline(tmp_path):
     config = dataclasses.replace(_tiny_config(tmp_path), codec_training=None, compression=None, restoration=None,
-                                 segmentation=None)
+                                 segmentation=None, serving=None)
     local_runner.prepare_demo_data(config)
     paths = local_runner.run(config, str(tmp_path / "run"), runner="beam")
     assert glob.glob(os.path.join(paths.pipeline_root, "StatisticsGen", "statistics", "*", "Split-train",
