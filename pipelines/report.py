@@ -52,6 +52,17 @@ def _plt():
     return plt
 
 
+def _save_miou_plot(plt, fig, ax, xlabel: str, path: str) -> str:
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("mIoU (%)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
 def _plot_miou_vs_bpp(data: ReportData, path: str, x: str = "bpp") -> Optional[str]:
     rows = [r for r in data.evaluations if not math.isnan(r.miou)]
     if not rows:
@@ -74,14 +85,8 @@ def _plot_miou_vs_bpp(data: ReportData, path: str, x: str = "bpp") -> Optional[s
         if pts:
             pts.sort()
             ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=name)
-    ax.set_xlabel("training-set bits per pixel" if x == "bpp" else "data-collection cost (bits per training pixel)")
-    ax.set_ylabel("mIoU (%)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return _save_miou_plot(plt, fig, ax, "training-set bits per pixel" if x == "bpp"
+                           else "data-collection cost (bits per training pixel)", path)
 
 
 def _plot_privileged_sweep(data: ReportData, path: str) -> Optional[str]:
@@ -96,14 +101,7 @@ def _plot_privileged_sweep(data: ReportData, path: str) -> Optional[str]:
                          if r.configuration == name and r.privileged_fraction == frac)
             if pts:
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=f"{name} - {100 * frac:g}%")
-    ax.set_xlabel("bits per pixel")
-    ax.set_ylabel("mIoU (%)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return _save_miou_plot(plt, fig, ax, "bits per pixel", path)
 
 
 def _plot_alignment(alignment: dict, path: str) -> Optional[tuple[str, dict]]:

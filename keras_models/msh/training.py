@@ -6,11 +6,10 @@ range-coding tables and writes a SavedModel whose ``compress``/``decompress`` fu
 """
 from __future__ import annotations
 
-import logging
-import os
 
 import tensorflow as tf
 
+from keras_models import resumable
 from keras_models.msh.config import MshConfig
 from keras_models.msh.model import MeanScaleHyperprior
 
@@ -36,22 +35,10 @@ def train(config: MshConfig, images: tf.data.Dataset, steps: int, log_dir: str |
     tf.random.set_seed(seed)
     model = MeanScaleHyperprior(config)
     model.compile(optimizer=tf.keras.optimizers.Adam(config.learning_rate))
-    initial_epoch, callbacks = 0, []
-    steps_per_epoch = max(1, min(100, steps))
-    epochs = -(-steps // steps_per_epoch)
-    if checkpoint_dir:
-        os.makedirs(checkpoint_dir, exist_ok=True)
-        latest = tf.train.latest_checkpoint(checkpoint_dir)
-        if latest:
-            model.load_weights(latest)
-            initial_epoch = int(os.path.basename(latest).split("-")[-1])
-            logging.info("MSH: resuming from %s (epoch %d)", latest, initial_epoch)
-        callbacks.append(tf.keras.callbacks.ModelCheckpoint(os.path.join(checkpoint_dir, "ckpt-{epoch}"),
-                                                            save_weights_only=True))
-    if log_dir:
-        callbacks.append(tf.keras.callbacks.TensorBoard(log_dir, update_freq=steps_per_epoch))
-    if initial_epoch < epochs:
-        model.fit(crops(images, config, seed), epochs=epochs, steps_per_epoch=steps_per_epoch,
+    schedule = resumable.Schedule(steps)
+    initial_epoch, callbacks = resumable.resume(model, schedule, checkpoint_dir, log_dir, "MSH")
+    if initial_epoch < schedule.epochs:
+        model.fit(crops(images, config, seed), epochs=schedule.epochs, steps_per_epoch=schedule.steps_per_epoch,
                   initial_epoch=initial_epoch, callbacks=callbacks, verbose=verbose)
     return model
 

@@ -3,12 +3,11 @@ resume, TensorBoard logs (losses and sample images), under the device's distribu
 strategy."""
 from __future__ import annotations
 
-import logging
 import os
 
 import tensorflow as tf
 
-from keras_models import distribute
+from keras_models import distribute, resumable
 from keras_models.restoration.config import RestorationConfig
 from keras_models.restoration.restorer import build_restorer
 
@@ -58,11 +57,6 @@ class SampleImages(tf.keras.callbacks.Callback):
         self._writer.flush()
 
 
-def _latest_epoch(checkpoint_dir: str) -> tuple[str | None, int]:
-    latest = tf.train.latest_checkpoint(checkpoint_dir)
-    return latest, (int(os.path.basename(latest).split("-")[-1]) if latest else 0)
-
-
 def train(config: RestorationConfig, pairs: tf.data.Dataset, steps: int, log_dir: str | None = None,
           checkpoint_dir: str | None = None, seed: int = 0, verbose: int = 0,
           steps_per_epoch: int = 100) -> tf.keras.Model:
@@ -79,23 +73,13 @@ def train(config: RestorationConfig, pairs: tf.data.Dataset, steps: int, log_dir
         model = build_restorer(config)
         model.compile()
     data = pair_crops(pairs, config.crop, config.batch_size, seed)
-    steps_per_epoch = max(1, min(steps_per_epoch, steps))
-    epochs = -(-steps // steps_per_epoch)
-    initial_epoch, callbacks = 0, []
-    if checkpoint_dir:
-        os.makedirs(checkpoint_dir, exist_ok=True)
-        latest, initial_epoch = _latest_epoch(checkpoint_dir)
-        if latest:
-            model(tf.zeros((1, config.crop, config.crop, 3)))  # build before restoring
-            model.load_weights(latest)
-            logging.info("restoration: resuming from %s (epoch %d of %d)", latest, initial_epoch, epochs)
-        callbacks.append(tf.keras.callbacks.ModelCheckpoint(os.path.join(checkpoint_dir, "ckpt-{epoch}"),
-                                                            save_weights_only=True))
+    schedule = resumable.Schedule(steps, steps_per_epoch)
+    initial_epoch, callbacks = resumable.resume(
+        model, schedule, checkpoint_dir, log_dir, "restoration",
+        build=lambda: model(tf.zeros((1, config.crop, config.crop, 3))))
     if log_dir:
-        callbacks.append(tf.keras.callbacks.TensorBoard(log_dir, update_freq=steps_per_epoch))
-        samples = next(iter(pair_crops(pairs, config.crop, 4, seed + 1)))
-        callbacks.append(SampleImages(log_dir, samples))
-    if initial_epoch < epochs:
-        model.fit(data, epochs=epochs, steps_per_epoch=steps_per_epoch, initial_epoch=initial_epoch,
-                  callbacks=callbacks, verbose=verbose)
+        callbacks.append(SampleImages(log_dir, next(iter(pair_crops(pairs, config.crop, 4, seed + 1)))))
+    if initial_epoch < schedule.epochs:
+        model.fit(data, epochs=schedule.epochs, steps_per_epoch=schedule.steps_per_epoch,
+                  initial_epoch=initial_epoch, callbacks=callbacks, verbose=verbose)
     return model

@@ -4,13 +4,11 @@ learning-rate decay, checkpoints that resume, TensorBoard, under the device's st
 from __future__ import annotations
 
 import dataclasses
-import logging
-import os
 from typing import Any, Sequence
 
 import tensorflow as tf
 
-from keras_models import distribute
+from keras_models import distribute, resumable
 from keras_models.segmentation import deeplab
 
 __all__ = ["SegmentationTrainingConfig", "augment", "weighted_loss", "training_batches", "train", "IGNORE"]
@@ -155,21 +153,10 @@ def train(config: SegmentationTrainingConfig, num_classes: int, sources: Sequenc
         network = deeplab.build_deeplab(net_config)
         model = _Segmenter(network)
         model.compile(optimizer=_optimizer(config, steps))
-    steps_per_epoch = max(1, min(steps_per_epoch, steps))
-    epochs = -(-steps // steps_per_epoch)
-    initial_epoch, callbacks = 0, []
-    if checkpoint_dir:
-        os.makedirs(checkpoint_dir, exist_ok=True)
-        latest = tf.train.latest_checkpoint(checkpoint_dir)
-        if latest:
-            model.load_weights(latest)
-            initial_epoch = int(os.path.basename(latest).split("-")[-1])
-            logging.info("segmentation: resuming from %s (epoch %d of %d)", latest, initial_epoch, epochs)
-        callbacks.append(tf.keras.callbacks.ModelCheckpoint(os.path.join(checkpoint_dir, "ckpt-{epoch}"),
-                                                            save_weights_only=True))
-    if log_dir:
-        callbacks.append(tf.keras.callbacks.TensorBoard(log_dir, update_freq=steps_per_epoch))
-    if initial_epoch < epochs:
-        model.fit(training_batches(sources, config, seed), epochs=epochs, steps_per_epoch=steps_per_epoch,
-                  initial_epoch=initial_epoch, callbacks=callbacks, verbose=verbose)
+    schedule = resumable.Schedule(steps, steps_per_epoch)
+    initial_epoch, callbacks = resumable.resume(model, schedule, checkpoint_dir, log_dir, "segmentation")
+    if initial_epoch < schedule.epochs:
+        model.fit(training_batches(sources, config, seed), epochs=schedule.epochs,
+                  steps_per_epoch=schedule.steps_per_epoch, initial_epoch=initial_epoch, callbacks=callbacks,
+                  verbose=verbose)
     return network
