@@ -11,6 +11,8 @@ import os
 
 import tensorflow as tf
 
+from keras_models.pretrained import keras_cache_file
+
 __all__ = ["VGG_LAYERS", "KERAS_CACHE_FILE", "vgg19_features"]
 
 VGG_LAYERS = ("block1_conv2", "block2_conv2", "block3_conv4", "block4_conv4", "block5_conv4")
@@ -21,12 +23,8 @@ def _weights_file(weights: str) -> str | None:
     if weights == "random":
         return None
     if weights == "imagenet":
-        path = os.path.join(os.path.expanduser(os.environ.get("KERAS_HOME", "~/.keras")), "models", KERAS_CACHE_FILE)
-        if not os.path.exists(path):
-            raise FileNotFoundError(f"VGG19 ImageNet weights are not in Keras' cache ({path}) and are never "
-                                    "downloaded at run time: copy the file there, set vgg_weights to its path, "
-                                    "or set vgg_weights to null to train without the VGG loss")
-        return path
+        return keras_cache_file(KERAS_CACHE_FILE, "VGG19 (set vgg_weights to a path, or to null to train without "
+                                                  "the VGG loss)")
     if not os.path.exists(weights):
         raise FileNotFoundError(f"VGG19 weights file {weights!r} does not exist")
     return weights

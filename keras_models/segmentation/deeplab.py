@@ -15,6 +15,8 @@ from typing import Optional
 
 import tensorflow as tf
 
+from keras_models.pretrained import keras_cache_file
+
 __all__ = ["DeepLabConfig", "PRESETS", "preset", "build_deeplab", "build_backbone"]
 
 
@@ -55,6 +57,11 @@ def preset(name: str, **overrides) -> DeepLabConfig:
     return dataclasses.replace(PRESETS[name], **overrides)
 
 
+# Keras' release files, looked up in its local cache for weights="imagenet".
+_RESNET50_FILE = "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5"
+_MOBILENETV2_FILE = "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5"
+
+
 def _load_weights(model: tf.keras.Model, weights: Optional[str], name: str) -> None:
     if weights is None or weights == "imagenet":
         return
@@ -64,8 +71,8 @@ def _load_weights(model: tf.keras.Model, weights: Optional[str], name: str) -> N
 
 
 def _atrous_resnet50(weights: Optional[str]) -> tuple[tf.keras.Model, str, str]:
-    base = tf.keras.applications.ResNet50(include_top=False, weights="imagenet" if weights == "imagenet" else None,
-                                          input_shape=(None, None, 3))
+    cached = keras_cache_file(_RESNET50_FILE, "ResNet-50") if weights == "imagenet" else None
+    base = tf.keras.applications.ResNet50(include_top=False, weights=cached, input_shape=(None, None, 3))
     config = base.get_config()
     for layer in config["layers"]:
         name, cfg = layer["name"], layer["config"]
@@ -80,8 +87,8 @@ def _atrous_resnet50(weights: Optional[str]) -> tuple[tf.keras.Model, str, str]:
 
 
 def _atrous_mobilenetv2(weights: Optional[str]) -> tuple[tf.keras.Model, str, str]:
-    base = tf.keras.applications.MobileNetV2(include_top=False, input_shape=(None, None, 3),
-                                             weights="imagenet" if weights == "imagenet" else None)
+    cached = keras_cache_file(_MOBILENETV2_FILE, "MobileNetV2") if weights == "imagenet" else None
+    base = tf.keras.applications.MobileNetV2(include_top=False, input_shape=(None, None, 3), weights=cached)
     config = base.get_config()
     for layer in config["layers"]:
         name, cfg = layer["name"], layer["config"]

@@ -45,3 +45,10 @@ def test_backbone_weights_survive_the_atrous_rebuild():
 def test_missing_weights_file_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="weights file"):
         deeplab.build_deeplab(deeplab.preset("mobilenetv2", weights=str(tmp_path / "none.h5")))
+
+
+@pytest.mark.parametrize("backbone", ["resnet50", "mobilenetv2"])
+def test_imagenet_weights_come_only_from_the_local_cache(tmp_path, monkeypatch, backbone):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="never downloaded"):
+        deeplab.build_deeplab(deeplab.preset(backbone, weights="imagenet"))
