@@ -77,31 +77,20 @@ def test_create_pipeline_wires_the_components(tmp_path):
                                             "Pusher.segmenter", "Pusher.restorer-finenet-jpeg_q10"}
 
 
-@pytest.mark.parametrize("change,message", [
-    ({"configurations": ["AO"]}, "needs a restorer trained on auxiliary data"),
-    ({"configurations": ["XO"]}, "is not a configuration"),
-    ({"specs": []}, "use compressed images: set segmentation.specs"),
-    ({"specs": ["bpg_q40"]}, r"needs restored sets for \['bpg_q40'\]"),
+@pytest.mark.parametrize("section,change,message", [
+    ("segmentation", {"configurations": ["AO"]}, "needs a restorer trained on auxiliary data"),
+    ("segmentation", {"configurations": ["XO"]}, "is not a configuration"),
+    ("segmentation", {"specs": []}, "use compressed images: set segmentation.specs"),
+    ("segmentation", {"specs": ["bpg_q40"]}, r"needs restored sets for \['bpg_q40'\]"),
+    ("restoration", {"specs": ["bpg_q1"]}, r"restoration.specs \['bpg_q1'\] are not compression spec keys"),
+    ("restoration", {"splits": ["test"]}, r"needs the compressed splits \['test'\]"),
+    ("restoration", {"restorers": [{"name": "a", "source": "train"}]}, "would train on the segmentation set"),
+    ("restoration", {"restorers": [{"name": "a"}, {"name": "a"}]}, "restorer names must be unique"),
 ])
-def test_bad_segmentation_stage_is_named(tmp_path, change, message):
+def test_bad_restoration_or_segmentation_stage_is_named(tmp_path, section, change, message):
     _tiny_config(tmp_path)
     data = yaml.safe_load((tmp_path / "tiny.yaml").read_text())
-    data["segmentation"].update(change)
-    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(data))
-    with pytest.raises(dataconf.ConfigError, match=message):
-        config_lib.load_config(str(tmp_path / "bad.yaml"))
-
-
-@pytest.mark.parametrize("change,message", [
-    ({"specs": ["bpg_q1"]}, r"restoration.specs \['bpg_q1'\] are not compression spec keys"),
-    ({"splits": ["test"]}, r"needs the compressed splits \['test'\]"),
-    ({"restorers": [{"name": "a", "source": "train"}]}, "would train on the segmentation set"),
-    ({"restorers": [{"name": "a"}, {"name": "a"}]}, "restorer names must be unique"),
-])
-def test_bad_restoration_stage_is_named(tmp_path, change, message):
-    _tiny_config(tmp_path)
-    data = yaml.safe_load((tmp_path / "tiny.yaml").read_text())
-    data["restoration"].update(change)
+    data[section].update(change)
     (tmp_path / "bad.yaml").write_text(yaml.safe_dump(data))
     with pytest.raises(dataconf.ConfigError, match=message):
         config_lib.load_config(str(tmp_path / "bad.yaml"))
