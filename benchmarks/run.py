@@ -28,6 +28,8 @@ BENCHMARKS = {
     "demo_grid": ("benchmarks.demo_grid", "The demo pipeline's mIoU grid over segmentation seeds"),
     "restoration_effect": ("benchmarks.restoration_effect",
                            "Dataset restoration on texture-city: FineNet vs RDN (JPEG q5, privileged quarter)"),
+    "ir2i": ("benchmarks.ir2i_rate_savings",
+             "IR2I vs R2I vs the residual encoder on texture-city (BD-rate on MS-SSIM, Table 2 / Fig. 5)"),
 }
 DOC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "BENCHMARKS.md")
 

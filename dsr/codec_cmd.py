@@ -31,13 +31,13 @@ def add_parser(sub) -> None:
     codec = sub.add_parser("codec", help="encode, decode or evaluate images with a codec")
     csub = codec.add_subparsers(dest="codec_command", required=True)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--codec", required=True, help="bpg, jpeg or msh")
-    common.add_argument("--model", help="msh: a SavedModel or a folder of q<k> SavedModels")
+    common.add_argument("--codec", required=True, help="bpg, jpeg, msh or ir2i")
+    common.add_argument("--model", help="msh: a SavedModel or a folder of q<k> SavedModels; ir2i: an exported model")
     common.add_argument("--option", action="append", metavar="KEY=VALUE",
                         help="codec option, e.g. chroma=444 or level=5 for bpg (repeatable)")
 
     enc = csub.add_parser("encode", parents=[common], help="write the bitstream of one image")
-    enc.add_argument("--quality", type=_quality, help="codec quality (bpg: QP 0-51, jpeg: 1-95, msh: rate point)")
+    enc.add_argument("--quality", type=_quality, help="codec quality (bpg: QP 0-51, jpeg: 1-95, msh: rate point, ir2i: stages)")
     enc.add_argument("--target-bpp", type=float, help="instead of --quality: the quality closest to this bpp")
     enc.add_argument("input")
     enc.add_argument("output")
@@ -81,7 +81,7 @@ def _decode(args) -> int:
     from image_codecs import registry  # pylint: disable=g-import-not-at-top
 
     cls = registry.codec_class(args.codec)
-    quality = args.quality if args.quality is not None else cls.quality_range.low
+    quality = args.quality if args.quality is not None else getattr(cls, "default_quality", cls.quality_range.low)
     with open(args.input, "rb") as f:
         data = f.read()
     image = registry.make_codec(args.codec, quality, **_options(args)).decode(data)

@@ -1,0 +1,124 @@
+"""IR2I configuration and named presets (Baig, Koltun, Torresani 2017, supplement C).
+
+``variant`` picks the progressive coder:
+  * ``residual``: Toderici et al.'s residual encoder (Table 6): each stage codes the
+    previous stage's residual and is trained to reproduce it (equation 1);
+  * ``prediction``: R2I with prediction connections (Table 7);
+  * ``full``: R2I with parametric connections between every pair of layers (Table 8);
+  * ``decoding``: R2I with parametric connections between decoding layers only (Table 9).
+The R2I variants predict the image at every stage (equation 2). ``inpainting`` adds the
+partial-context inpainting network (Table 10): ``none``, ``separate`` (trained alone first,
+then frozen while the coder trains) or ``joint`` (equation 4, IR2I).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+__all__ = ["Ir2iConfig", "VARIANTS", "INPAINTING", "PRESETS", "preset"]
+
+VARIANTS = ("residual", "prediction", "full", "decoding")
+INPAINTING = ("none", "separate", "joint")
+
+
+@dataclasses.dataclass
+class Ir2iConfig:
+    """Attributes:
+      variant: one of ``VARIANTS``.
+      inpainting: one of ``INPAINTING``.
+      stages: progressive stages; each adds ``bits / 64`` bits per pixel.
+      bits: binary channels per stage at 1/8 resolution (8 -> 0.125 bpp per stage).
+      filters: the three widths of a stage (64, 128, 256 in the tables).
+      patch: patch size the coder works on (32; the stage is fully convolutional).
+      inpaint_filters: filters per dilation of a multi-scale layer (24).
+      inpaint_layers: number of multi-scale layers (8).
+      dilations: dilation factors of a multi-scale layer (1, 2, 4, 8).
+      context_stage: the stage whose reconstruction of already decoded neighbours feeds the
+        inpainting network at coding time (2: the first code carries stages 1..2).
+      learning_rate, lr_drops: Adam with the rate divided by 10 at each drop (steps).
+      batch_size: patches per step.
+      border_probability: chance that a training patch is placed at the top (or left) image
+        border, so that the inpainting network learns to work with missing context there.
+    """
+
+    variant: str = "decoding"
+    inpainting: str = "joint"
+    stages: int = 8
+    bits: int = 8
+    filters: tuple[int, int, int] = (64, 128, 256)
+    patch: int = 32
+    inpaint_filters: int = 24
+    inpaint_layers: int = 8
+    dilations: tuple[int, ...] = (1, 2, 4, 8)
+    context_stage: int = 2
+    learning_rate: float = 1e-3
+    lr_drops: tuple[int, ...] = (30000, 65000, 90000)
+    batch_size: int = 32
+    border_probability: float = 0.15
+
+    def __post_init__(self):
+        self.filters = tuple(self.filters)
+        self.dilations = tuple(self.dilations)
+        self.lr_drops = tuple(self.lr_drops)
+        if self.variant not in VARIANTS:
+            raise ValueError(f"ir2i: variant must be one of {VARIANTS}, got {self.variant!r}")
+        if self.inpainting not in INPAINTING:
+            raise ValueError(f"ir2i: inpainting must be one of {INPAINTING}, got {self.inpainting!r}")
+        if self.inpainting != "none" and self.variant == "residual":
+            raise ValueError("ir2i: inpainting needs an R2I variant (the residual encoder does not predict images)")
+        if self.stages < 1 or self.bits < 1 or len(self.filters) != 3 or min(self.filters) < 1:
+            raise ValueError(f"ir2i: invalid sizes stages={self.stages} bits={self.bits} filters={self.filters}")
+        if self.patch % 8:
+            raise ValueError(f"ir2i: patch must be a multiple of 8 (three stride-2 layers), got {self.patch}")
+        if self.inpainting != "none" and not 1 <= self.context_stage <= self.stages:
+            raise ValueError(f"ir2i: context_stage must be in [1, {self.stages}], got {self.context_stage}")
+
+    @property
+    def uses_inpainting(self) -> bool:
+        return self.inpainting != "none"
+
+    @property
+    def bpp_per_stage(self) -> float:
+        """Bits per pixel each stage adds: ``bits`` binary values per 8x8 pixels."""
+        return self.bits / 64
+
+    @property
+    def first_stages(self) -> int:
+        """Stages in the first progressive code (the inpainting context needs them all)."""
+        return self.context_stage if self.uses_inpainting else 1
+
+    def to_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Ir2iConfig":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"ir2i: unknown config keys {unknown}")
+        return cls(**data)
+
+
+_TINY = dict(filters=(8, 16, 32), inpaint_filters=4, inpaint_layers=4, lr_drops=(2000, 3000), batch_size=16)
+
+PRESETS = {
+    # The paper's sizes (supplement C) and schedules (Section 2.3).
+    "residual-paper": Ir2iConfig(variant="residual", inpainting="none", lr_drops=(30000, 45000)),
+    "r2i-prediction-paper": Ir2iConfig(variant="prediction", inpainting="none", lr_drops=(30000, 45000)),
+    "r2i-full-paper": Ir2iConfig(variant="full", inpainting="none", lr_drops=(30000, 45000)),
+    "r2i-decoding-paper": Ir2iConfig(variant="decoding", inpainting="none", lr_drops=(30000, 45000)),
+    "r2i-decoding-sep-inp-paper": Ir2iConfig(variant="decoding", inpainting="separate", lr_drops=(30000, 45000)),
+    "ir2i-paper": Ir2iConfig(variant="decoding", inpainting="joint"),
+    # Small models that train on 2 CPU cores in minutes (tests, the demo, the benchmark).
+    "residual-tiny": Ir2iConfig(variant="residual", inpainting="none", **_TINY),
+    "r2i-prediction-tiny": Ir2iConfig(variant="prediction", inpainting="none", **_TINY),
+    "r2i-full-tiny": Ir2iConfig(variant="full", inpainting="none", **_TINY),
+    "r2i-decoding-tiny": Ir2iConfig(variant="decoding", inpainting="none", **_TINY),
+    "r2i-decoding-sep-inp-tiny": Ir2iConfig(variant="decoding", inpainting="separate", **_TINY),
+    "ir2i-tiny": Ir2iConfig(variant="decoding", inpainting="joint", **_TINY),
+}
+
+
+def preset(name: str, **overrides) -> Ir2iConfig:
+    if name not in PRESETS:
+        raise ValueError(f"unknown IR2I preset {name!r}; expected one of {sorted(PRESETS)}")
+    return dataclasses.replace(PRESETS[name], **overrides)

@@ -1,0 +1,154 @@
+"""Training of the progressive coders and the inpainting network on image patches.
+
+Patches are P x P (32) crops; each comes with its 2P x 2P context (the patch is the
+bottom-right block; context outside the image is zero, i.e. mid-grey in [-1, 1]). The
+losses are the paper's: equation 1 (residual encoder), 2 (R2I), 3 (inpainting alone) and
+4 (joint IR2I: the inpainting loss plus every stage's loss with the inpainting estimate
+added before the stage's tanh). ``separate`` inpainting is trained alone first and then
+frozen while the coder learns to code its residuals.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Optional
+
+import tensorflow as tf
+
+from keras_models import resumable
+from keras_models.ir2i.config import Ir2iConfig
+from keras_models.ir2i.model import InpaintingNetwork, ProgressiveCoder
+
+__all__ = ["to_unit", "from_unit", "patch_pairs", "Ir2iModel", "train"]
+
+
+def to_unit(image):
+    """uint8 (or 0..255 float) -> float32 in [-1, 1]."""
+    return tf.cast(image, tf.float32) / 127.5 - 1.0
+
+
+def from_unit(x):
+    """[-1, 1] -> uint8 (rounded, clipped)."""
+    return tf.cast(tf.clip_by_value(tf.round((x + 1.0) * 127.5), 0, 255), tf.uint8)
+
+
+def patch_pairs(images: tf.data.Dataset, config: Ir2iConfig, seed: int = 0) -> tf.data.Dataset:
+    """uint8 [H, W, 3] images -> an endless, shuffled dataset of (context [2P, 2P, 3],
+    patch [P, P, 3]) batches in [-1, 1]."""
+    p = config.patch
+    border = config.border_probability
+
+    def position(limit):
+        start = tf.random.uniform((), 0, limit + 1, dtype=tf.int32)
+        return tf.where(tf.random.uniform(()) < border, 0, start)
+
+    def sample(image):
+        shape = tf.shape(image)
+        y = position(shape[0] - p)
+        x = position(shape[1] - p)
+        padded = tf.pad(to_unit(image), [[p, 0], [p, 0], [0, 0]])
+        context = padded[y:y + 2 * p, x:x + 2 * p]
+        context = tf.ensure_shape(context, (2 * p, 2 * p, 3))
+        return context, context[p:, p:]
+
+    tf.random.set_seed(seed)
+    return (images.filter(lambda im: tf.reduce_all(tf.shape(im)[:2] >= p))
+            .cache().repeat().shuffle(64, seed=seed)
+            .map(sample, num_parallel_calls=tf.data.AUTOTUNE)
+            .batch(config.batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE))
+
+
+def _optimizer(config: Ir2iConfig) -> tf.keras.optimizers.Optimizer:
+    drops = list(config.lr_drops)
+    rates = [config.learning_rate / 10 ** k for k in range(len(drops) + 1)]
+    schedule = tf.keras.optimizers.schedules.PiecewiseConstantDecay(drops, rates) if drops else config.learning_rate
+    return tf.keras.optimizers.Adam(schedule)
+
+
+class Ir2iModel(tf.keras.Model):
+    """The coder and (optionally) the inpainting network, with one training step per phase.
+
+    ``phase`` is ``coder`` (equations 1/2; with a frozen inpainting estimate when the
+    config's inpainting is ``separate``), ``inpainting`` (equation 3) or ``joint`` (eq. 4).
+    """
+
+    def __init__(self, config: Ir2iConfig, **kwargs):
+        super().__init__(**kwargs)
+        self.config = config
+        self.coder = ProgressiveCoder(config, name="coder")
+        self.inpainter = InpaintingNetwork(config, name="inpainter") if config.uses_inpainting else None
+        self.phase = "joint" if config.inpainting == "joint" else "coder"
+
+    def call(self, inputs, training=None):
+        context, patches = inputs
+        inpaint_pre = self.inpainter(context, training=training) if self.inpainter is not None else None
+        return self.coder((patches, inpaint_pre), training=training)
+
+    def build_all(self) -> None:
+        p = self.config.patch
+        self((tf.zeros((1, 2 * p, 2 * p, 3)), tf.zeros((1, p, p, 3))), training=False)
+
+    def _step_losses(self, context, patches):
+        metrics = {}
+        inpaint_pre = None
+        if self.inpainter is not None:
+            frozen = self.phase == "coder"
+            inpaint_pre = self.inpainter(context, training=not frozen)
+            if frozen:
+                inpaint_pre = tf.stop_gradient(inpaint_pre)
+            metrics["inpainting_mse"] = tf.reduce_mean(tf.square(patches - tf.tanh(inpaint_pre)))
+        if self.phase == "inpainting":
+            return metrics["inpainting_mse"], metrics, self.inpainter.trainable_variables
+        out = self.coder((patches, inpaint_pre), training=True)
+        stage = out["stage_losses"]
+        loss = tf.reduce_sum(stage)
+        variables = self.coder.trainable_variables
+        if self.phase == "joint":
+            loss += metrics["inpainting_mse"]
+            variables = variables + self.inpainter.trainable_variables
+        metrics.update({"first_stage_mse": stage[0], "last_stage_mse": stage[-1]})
+        return loss, metrics, variables
+
+    def train_step(self, data):
+        context, patches = data
+        with tf.GradientTape() as tape:
+            loss, metrics, variables = self._step_losses(context, patches)
+        grads = tape.gradient(loss, variables)
+        self.optimizer.apply_gradients(zip(grads, variables))
+        return {"loss": loss, **metrics}
+
+
+def _fit(model: Ir2iModel, pairs, steps: int, checkpoint_dir, log_dir, name: str, verbose: int,
+         steps_per_epoch: int) -> None:
+    model.compile(optimizer=_optimizer(model.config))
+    schedule = resumable.Schedule(steps, steps_per_epoch)
+    initial_epoch, callbacks = resumable.resume(model, schedule, checkpoint_dir, log_dir, name, build=model.build_all)
+    if initial_epoch < schedule.epochs:
+        model.fit(pairs, epochs=schedule.epochs, steps_per_epoch=schedule.steps_per_epoch,
+                  initial_epoch=initial_epoch, callbacks=callbacks, verbose=verbose)
+
+
+def train(config: Ir2iConfig, images: tf.data.Dataset, steps: int, log_dir: Optional[str] = None,
+          checkpoint_dir: Optional[str] = None, seed: int = 0, verbose: int = 0,
+          inpainting_steps: Optional[int] = None, steps_per_epoch: int = 100) -> Ir2iModel:
+    """Trains for ``steps`` steps (plus ``inpainting_steps``, default ``steps``, of inpainting
+    alone first when the config's inpainting is ``separate``); checkpoints every
+    ``steps_per_epoch`` steps and resumes from the newest checkpoint."""
+    tf.random.set_seed(seed)
+    model = Ir2iModel(config)
+    model.build_all()
+    pairs = patch_pairs(images, config, seed)
+
+    def sub(path, leaf):
+        return os.path.join(path, leaf) if path else None
+
+    if config.inpainting == "separate":
+        model.phase = "inpainting"
+        logging.info("IR2I: training the inpainting network alone")
+        _fit(model, pairs, inpainting_steps or steps, sub(checkpoint_dir, "inpainting"), sub(log_dir, "inpainting"),
+             "IR2I inpainting", verbose, steps_per_epoch)
+        model.phase = "coder"
+        checkpoint_dir, log_dir = sub(checkpoint_dir, "coder"), sub(log_dir, "coder")
+    _fit(model, pairs, steps, checkpoint_dir, log_dir, f"IR2I {config.variant}/{config.inpainting}", verbose,
+         steps_per_epoch)
+    return model

@@ -1,0 +1,135 @@
+"""The ``ir2i`` codec on exported tiny models: exact rate per stage, progressive prefixes,
+the wavefront order, malformed streams, and the command line."""
+import json
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+from dsr import main
+from image_codecs import ir2i, registry
+from image_codecs.base import BitstreamError
+from keras_models.ir2i import config as ic, export, training
+
+
+def _export(path, name, steps=0, **overrides):
+    config = ic.preset(name, **overrides)
+    if steps:
+        model = training.train(config, tf.data.Dataset.from_tensor_slices(_smooth(12, 96, 128)), steps)
+    else:
+        tf.random.set_seed(0)
+        model = training.Ir2iModel(config)
+    return export.export(model, str(path / name))
+
+
+def _smooth(n, h, w, seed=0):
+    rng = np.random.default_rng(seed)
+    grids = rng.integers(0, 256, (n, 3, 4, 3), dtype=np.uint8)
+    out = np.stack([np.asarray(Image.fromarray(g).resize((w, h), Image.BICUBIC)) for g in grids])
+    return out if n > 1 else out[0]
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ir2i")
+    return {"ir2i": _export(root, "ir2i-tiny", stages=4), "r2i": _export(root, "r2i-decoding-tiny", stages=4)}
+
+
+def test_each_stage_adds_exactly_an_eighth_of_a_bit_per_pixel(models, rng):
+    image = rng.integers(0, 256, (64, 96, 3), dtype=np.uint8)  # 2 x 3 patches
+    sizes = {k: len(registry.make_codec("ir2i", k, model=models["ir2i"]).encode(image)) for k in (2, 3, 4)}
+    assert sizes[3] - sizes[2] == sizes[4] - sizes[3] == 6 * 16  # 128 bits per 32x32 patch
+    assert (sizes[3] - sizes[2]) * 8 / (64 * 96) == 0.125
+    header = sizes[2] - 2 * 6 * 16
+    assert 0 < header <= 12
+    bpp = (sizes[4]) * 8 / (64 * 96)
+    assert bpp == pytest.approx(0.5 + header * 8 / (64 * 96))
+
+
+@pytest.mark.parametrize("which", ["ir2i", "r2i"])
+def test_any_prefix_of_the_progressive_stream_decodes(models, rng, which):
+    image = _smooth(1, 70, 100, seed=3)  # not a multiple of the patch size
+    full = registry.make_codec("ir2i", 4, model=models[which]).encode(image)
+    first = 2 if which == "ir2i" else 1
+    for k in range(first, 5):
+        codec = registry.make_codec("ir2i", k, model=models[which])
+        own = codec.encode(image)
+        prefix = ir2i.progressive_prefix(full, k)
+        assert prefix == own  # the k-stage stream is the first blocks of the full one
+        decoded = codec.decode(prefix)
+        assert decoded.shape == image.shape and decoded.dtype == np.uint8
+    with pytest.raises(ValueError, match="can cut"):
+        ir2i.progressive_prefix(full, first - 1)
+
+
+def test_wavefront_coding_equals_raster_order_partial_context_coding(models):
+    """Reference: patches one at a time in raster order, each inpainted from the stage-2
+    reconstruction of the patches above and to the left (zeros outside the image)."""
+    codec = registry.make_codec("ir2i", 3, model=models["ir2i"])
+    module, p = codec.module, 32
+    image = _smooth(1, 96, 128, seed=5)
+    unit = image.astype(np.float32) / 127.5 - 1
+    canvas = np.zeros((4 * p, 5 * p, 3), np.float32)
+    final = np.zeros_like(unit)
+    for i in range(3):
+        for j in range(4):
+            context = canvas[i * p:i * p + 2 * p, j * p:j * p + 2 * p][None]
+            pre = module.inpaint(tf.constant(context))
+            bits = module.encode(tf.constant(unit[None, i * p:(i + 1) * p, j * p:(j + 1) * p]), pre)
+            images = module.decode(bits, pre).numpy()[0]
+            canvas[(i + 1) * p:(i + 2) * p, (j + 1) * p:(j + 2) * p] = images[1]  # stage 2
+            final[i * p:(i + 1) * p, j * p:(j + 1) * p] = images[2]  # stage 3
+    expected = np.clip(np.round((final + 1) * 127.5), 0, 255).astype(np.uint8)
+    decoded = codec.decode(codec.encode(image))
+    assert np.abs(decoded.astype(int) - expected).max() <= 1
+
+
+def test_quality_does_not_decrease_with_more_stages(tmp_path):
+    model = _export(tmp_path, "r2i-decoding-tiny", steps=150, stages=4)
+    images = _smooth(4, 64, 96, seed=11)
+    errors = []
+    for k in range(1, 5):
+        codec = registry.make_codec("ir2i", k, model=model)
+        errors.append(np.mean([np.mean((codec.decode(codec.encode(im)).astype(float) - im) ** 2) for im in images]))
+    assert errors[-1] < errors[0]
+    assert all(later <= earlier * 1.02 for earlier, later in zip(errors, errors[1:])), errors
+
+
+def test_malformed_streams_and_bad_arguments(models, rng):
+    image = rng.integers(0, 256, (40, 40, 3), dtype=np.uint8)
+    codec = registry.make_codec("ir2i", 3, model=models["ir2i"])
+    data = codec.encode(image)
+    with pytest.raises(BitstreamError, match="not an IR2I bitstream"):
+        codec.decode(b"JUNK" + data[4:])
+    with pytest.raises(BitstreamError, match="not whole stage blocks"):
+        codec.decode(data[:-5])
+    with pytest.raises(BitstreamError, match="truncated header|invalid header"):
+        codec.decode(data[:6])
+    other = registry.make_codec("ir2i", 3, model=models["r2i"]).encode(image)
+    with pytest.raises(BitstreamError, match="made by a model"):
+        codec.decode(other)
+    with pytest.raises(ValueError, match=r"quality \(stages\) must be in \[2, 4\]"):
+        registry.make_codec("ir2i", 1, model=models["ir2i"])
+    with pytest.raises(ValueError, match="a model is required"):
+        registry.make_codec("ir2i", 2)
+    with pytest.raises(FileNotFoundError, match="not an exported IR2I model"):
+        registry.make_codec("ir2i", 2, model=str(models["ir2i"]) + "-missing")
+
+
+def test_command_line_encode_decode_eval(models, tmp_path, capsys):
+    src = tmp_path / "in.png"
+    Image.fromarray(_smooth(1, 64, 64, seed=2)).save(src)
+    out = str(tmp_path / "x.ir2i")
+    assert main.main(["codec", "encode", "--codec", "ir2i", "--model", models["ir2i"], "--quality", "3",
+                      str(src), out]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["bytes"] == len(open(out, "rb").read())
+    png = str(tmp_path / "y.png")
+    assert main.main(["codec", "decode", "--codec", "ir2i", "--model", models["ir2i"], out, png]) == 0
+    capsys.readouterr()
+    assert main.main(["codec", "eval", "--codec", "ir2i", "--model", models["ir2i"], "--qualities", "2,4",
+                      "--images", str(src), "--json"]) == 0
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert [r["quality"] for r in results] == [2, 4]
+    assert results[1]["bpp"] - results[0]["bpp"] == pytest.approx(0.25)
