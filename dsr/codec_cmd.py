@@ -1,4 +1,4 @@
-"""``dsr codec encode | decode | eval``."""
+"""``dsr codec encode | decode | train | eval``."""
 from __future__ import annotations
 
 import argparse
@@ -49,6 +49,16 @@ def add_parser(sub) -> None:
     dec.add_argument("output")
     dec.set_defaults(func=_decode)
 
+    tr = csub.add_parser("train", help="train a learned codec (ir2i, msh) on image files and export it")
+    tr.add_argument("--codec", required=True, choices=["ir2i", "msh"])
+    tr.add_argument("--preset", required=True, help="e.g. ir2i-tiny, ir2i-paper, r2i-decoding-tiny; msh: tiny, paper")
+    tr.add_argument("--images", required=True, help="glob of training image files")
+    tr.add_argument("--steps", type=int, required=True, help="training steps")
+    tr.add_argument("--checkpoints", help="folder for checkpoints; a rerun resumes from the newest")
+    tr.add_argument("--lmbda", type=float, help="msh: rate-distortion trade-off")
+    tr.add_argument("output", help="folder to export the model to (give it as --model / options.model)")
+    tr.set_defaults(func=_train)
+
     ev = csub.add_parser("eval", parents=[common], help="mean bpp / PSNR / MS-SSIM / time per quality")
     ev.add_argument("--qualities", required=True, help="comma-separated, e.g. 30,35,40")
     ev.add_argument("--images", required=True, help="glob of image files")
@@ -86,6 +96,34 @@ def _decode(args) -> int:
         data = f.read()
     image = registry.make_codec(args.codec, quality, **_options(args)).decode(data)
     Image.fromarray(image).save(args.output, format="PNG")
+    return 0
+
+
+def _train(args) -> int:
+    import tensorflow as tf  # pylint: disable=g-import-not-at-top
+
+    from image_datasets import image_files  # pylint: disable=g-import-not-at-top
+
+    paths = sorted(glob.glob(args.images))
+    if not paths:
+        raise FileNotFoundError(f"no image matches {args.images!r}")
+    images = tf.data.Dataset.from_generator(lambda: (image_files.read_image(p) for p in paths),
+                                            output_signature=tf.TensorSpec([None, None, 3], tf.uint8))
+    if args.codec == "ir2i":
+        from keras_models.ir2i import config, export, training  # pylint: disable=g-import-not-at-top
+
+        model = training.train(config.preset(args.preset), images, args.steps, checkpoint_dir=args.checkpoints,
+                               verbose=2)
+        export.export(model, args.output)
+    else:
+        from keras_models.msh import config, training  # pylint: disable=g-import-not-at-top
+
+        overrides = {"lmbda": args.lmbda} if args.lmbda is not None else {}
+        model = training.train(config.preset(args.preset, **overrides), images, args.steps,
+                               checkpoint_dir=args.checkpoints, verbose=2)
+        training.export(model, args.output)
+    print(json.dumps({"codec": args.codec, "preset": args.preset, "steps": args.steps, "images": len(paths),
+                      "model": args.output}))
     return 0
 
 

@@ -192,6 +192,11 @@ class ExperimentConfig:
             s.codec == "msh" and "model" not in s.options for s in self.compression.specs)
         if uses_msh and self.codec_training is None:
             raise ValueError("compression uses msh without options.model, so codec_training must be configured")
+        if self.compression is not None and any(s.codec == "ir2i" and "model" not in s.options
+                                                for s in self.compression.specs):
+            raise ValueError("compression uses ir2i without options.model: train and export one with "
+                             "'dsr codec train --codec ir2i --preset ir2i-tiny --images GLOB OUT' and give OUT as "
+                             "options.model")
         if self.restoration is not None:
             self._check_restoration()
         if self.segmentation is not None:

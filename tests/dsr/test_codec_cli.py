@@ -49,3 +49,22 @@ def test_target_bpp_and_quality_are_exclusive(tmp_path, rng, capsys):
     src = _image(tmp_path, rng)
     assert main.main(["codec", "encode", "--codec", "jpeg", src, str(tmp_path / "o.jpg")]) == 2
     assert "exactly one of" in capsys.readouterr().err
+
+
+def test_train_exports_an_ir2i_model_the_codec_uses(tmp_path, rng, capsys):
+    for i in range(2):
+        _image(tmp_path, rng, f"t{i}.png", size=(64, 64))
+    out = str(tmp_path / "model")
+    assert main.main(["codec", "train", "--codec", "ir2i", "--preset", "ir2i-tiny", "--images",
+                      str(tmp_path / "t*.png"), "--steps", "2", out]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["model"] == out
+    stream = str(tmp_path / "x.ir2i")
+    assert main.main(["codec", "encode", "--codec", "ir2i", "--model", out, "--quality", "2",
+                      str(tmp_path / "t0.png"), stream]) == 0
+    assert json.loads(capsys.readouterr().out)["bpp"] > 0.25  # two stages plus the header
+
+
+def test_train_without_images_is_a_clear_error(tmp_path, capsys):
+    assert main.main(["codec", "train", "--codec", "ir2i", "--preset", "ir2i-tiny", "--images",
+                      str(tmp_path / "none*.png"), "--steps", "2", str(tmp_path / "m")]) != 0
+    assert "no image matches" in capsys.readouterr().err

@@ -55,11 +55,13 @@ def _tiny_config(tmp_path):
     return config_lib.load_config(str(path))
 
 
-def test_msh_without_codec_training_is_rejected(tmp_path):
+@pytest.mark.parametrize("codec, message", [("msh", "codec_training must be configured"),
+                                            ("ir2i", "ir2i without options.model")])
+def test_learned_codec_without_a_model_is_rejected(tmp_path, codec, message):
     path = tmp_path / "c.yaml"
     path.write_text(yaml.safe_dump({"name": "x", "ingest": {"dataset": "cityscapes", "root": "r"},
-                                    "compression": {"specs": [{"codec": "msh", "quality": 1}]}}))
-    with pytest.raises(dataconf.ConfigError, match="codec_training must be configured"):
+                                    "compression": {"specs": [{"codec": codec, "quality": 2}]}}))
+    with pytest.raises(dataconf.ConfigError, match=message):
         config_lib.load_config(str(path))
 
 
