@@ -101,24 +101,18 @@ def decoder_rows(variant: str) -> list[Row]:
                  _conv("conv_pred", "deconv_14", 1, "rgb", bn=False,
                        activation="tanh" if variant == "residual" else None)]
         return rows
-    src = "conv_9"
-    if variant == "full":
-        rows += _connection("conv_9", "f3", "conv_9")
-        src = "conv_9c"
-    rows += [Row("deconv_9", "deconv", 2, "f3", inputs=(src,)), *_connection("deconv_9", "f3", "deconv_9"),
-             _conv("conv_10", "deconv_9c", 1, "f2")]
-    src = "conv_10"
-    if variant == "full":
-        rows += _connection("conv_10", "f2", "conv_10")
-        src = "conv_10c"
-    rows += [Row("deconv_11", "deconv", 2, "f2", inputs=(src,)), *_connection("deconv_11", "f2", "deconv_11"),
-             _conv("conv_12", "deconv_11c", 1, "f1")]
-    src = "conv_12"
-    if variant == "full":
-        rows += _connection("conv_12", "f1", "conv_12")
-        src = "conv_12c"
-    rows += [Row("deconv_13", "deconv", 2, "f1", inputs=(src,)), *_connection("deconv_13", "f1", "deconv_13"),
-             _conv("conv_pred", "deconv_13c", 1, "rgb", bn=False, activation="tanh")]
+    # Tables 8 and 9: three levels of (conv, 2x2 deconv) with connections on the deconvolutions,
+    # and for "full" on the convolutions too; each level feeds the next level's conv.
+    levels = (("conv_9", "deconv_9", "f3"), ("conv_10", "deconv_11", "f2"), ("conv_12", "deconv_13", "f1"))
+    for k, (conv, deconv, width) in enumerate(levels):
+        if k:
+            rows.append(_conv(conv, f"{levels[k - 1][1]}c", 1, width))
+        src = conv
+        if variant == "full":
+            rows += _connection(conv, width, conv)
+            src = f"{conv}c"
+        rows += [Row(deconv, "deconv", 2, width, inputs=(src,)), *_connection(deconv, width, deconv)]
+    rows.append(_conv("conv_pred", "deconv_13c", 1, "rgb", bn=False, activation="tanh"))
     return rows
 
 
