@@ -91,8 +91,7 @@ class ProgressiveCoder(tf.keras.Model):
 
 def context_mask(patch: int) -> tf.Tensor:
     """[2P, 2P, 1]: ones except the bottom-right P x P block (the patch to inpaint)."""
-    mask = tf.pad(tf.zeros((patch, patch, 1)), [[patch, 0], [patch, 0], [0, 0]], constant_values=1.0)
-    return mask
+    return tf.pad(tf.zeros((patch, patch, 1)), [[patch, 0], [patch, 0], [0, 0]], constant_values=1.0)
 
 
 class InpaintingNetwork(tf.keras.Model):

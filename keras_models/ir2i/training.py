@@ -51,7 +51,6 @@ def patch_pairs(images: tf.data.Dataset, config: Ir2iConfig, seed: int = 0) -> t
         context = tf.ensure_shape(context, (2 * p, 2 * p, 3))
         return context, context[p:, p:]
 
-    tf.random.set_seed(seed)
     return (images.filter(lambda im: tf.reduce_all(tf.shape(im)[:2] >= p))
             .cache().repeat().shuffle(64, seed=seed)
             .map(sample, num_parallel_calls=tf.data.AUTOTUNE)
