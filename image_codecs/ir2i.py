@@ -131,9 +131,8 @@ class Ir2iCodec(Codec):
     def _call(self, fn, *arrays) -> np.ndarray:
         import tensorflow as tf  # pylint: disable=g-import-not-at-top
 
-        out = [fn(*[tf.constant(a[i:i + self.batch]) for a in arrays]).numpy()
-               for i in range(0, len(arrays[0]), self.batch)]
-        return np.concatenate(out) if out else np.zeros((0,), np.float32)
+        return np.concatenate([fn(*[tf.constant(a[i:i + self.batch]) for a in arrays]).numpy()
+                               for i in range(0, len(arrays[0]), self.batch)])
 
     def _wavefronts(self, rows: int, cols: int):
         if not self.config.uses_inpainting:
@@ -178,6 +177,9 @@ class Ir2iCodec(Codec):
             b = self._call(self.module.encode, x, pre)
             for (i, j), code in zip(cells, b):
                 bits[i, j] = code
+            # The context canvas comes from the decoder's own function, not from the images the
+            # encoder computed on the way: both ends then run the same graph on the same bits, so
+            # their contexts cannot drift apart by a rounding difference.
             return self._call(self.module.decode, b, pre) if c.uses_inpainting else None
 
         self._run(rows, cols, step)
