@@ -30,6 +30,8 @@ BENCHMARKS = {
                            "Dataset restoration on texture-city: FineNet vs RDN (JPEG q5, privileged quarter)"),
     "ir2i": ("benchmarks.ir2i_rate_savings",
              "IR2I vs R2I vs the residual encoder on texture-city (BD-rate on MS-SSIM, Table 2 / Fig. 5)"),
+    "ir2i_context": ("benchmarks.ir2i_inpainting_context",
+                     "IR2I at low rates: inpainting learnt from original vs coded context, over seeds"),
 }
 DOC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "BENCHMARKS.md")
 
@@ -59,7 +61,7 @@ def main(argv=None) -> int:
     parser.add_argument("name", choices=sorted(BENCHMARKS))
     parser.add_argument("--images", type=int, default=None,
                         help="images (or timed repetitions for codecs); default per benchmark")
-    parser.add_argument("--seeds", type=int, default=None, help="texture_city_effect: training seeds")
+    parser.add_argument("--seeds", type=int, default=None, help="texture_city_effect, ir2i_context: training seeds")
     parser.add_argument("--record", action="store_true", help="write the results into docs/BENCHMARKS.md")
     args = parser.parse_args(argv)
     module = importlib.import_module(BENCHMARKS[args.name][0])

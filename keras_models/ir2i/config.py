@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import dataclasses
 
-__all__ = ["Ir2iConfig", "VARIANTS", "INPAINTING", "PRESETS", "preset"]
+__all__ = ["Ir2iConfig", "VARIANTS", "INPAINTING", "INPAINT_CONTEXTS", "PRESETS", "preset"]
 
 VARIANTS = ("residual", "prediction", "full", "decoding")
 INPAINTING = ("none", "separate", "joint")
+INPAINT_CONTEXTS = ("original", "coded")
 
 
 @dataclasses.dataclass
@@ -34,6 +35,10 @@ class Ir2iConfig:
       dilations: dilation factors of a multi-scale layer (1, 2, 4, 8).
       context_stage: the stage whose reconstruction of already decoded neighbours feeds the
         inpainting network at coding time (2: the first code carries stages 1..2).
+      inpaint_context: what the inpainting network sees during joint training: ``original``
+        context pixels (the paper, Section 2.3) or the ``coded`` context, i.e. the coder's own
+        stage-``context_stage`` reconstructions of the three neighbouring patches, as at
+        coding time (see ``training``).
       learning_rate, lr_drops: Adam with the rate divided by 10 at each drop (steps).
       batch_size: patches per step.
       border_probability: chance that a training patch is placed at the top (or left) image
@@ -50,6 +55,7 @@ class Ir2iConfig:
     inpaint_layers: int = 8
     dilations: tuple[int, ...] = (1, 2, 4, 8)
     context_stage: int = 2
+    inpaint_context: str = "original"
     learning_rate: float = 1e-3
     lr_drops: tuple[int, ...] = (30000, 65000, 90000)
     batch_size: int = 32
@@ -69,6 +75,10 @@ class Ir2iConfig:
             raise ValueError(f"ir2i: invalid sizes stages={self.stages} bits={self.bits} filters={self.filters}")
         if self.patch % 8:
             raise ValueError(f"ir2i: patch must be a multiple of 8 (three stride-2 layers), got {self.patch}")
+        if self.inpaint_context not in INPAINT_CONTEXTS:
+            raise ValueError(f"ir2i: inpaint_context must be one of {INPAINT_CONTEXTS}, got {self.inpaint_context!r}")
+        if self.inpaint_context == "coded" and self.inpainting != "joint":
+            raise ValueError("ir2i: inpaint_context='coded' needs joint inpainting (the coder codes the context)")
         if self.inpainting != "none" and not 1 <= self.context_stage <= self.stages:
             raise ValueError(f"ir2i: context_stage must be in [1, {self.stages}], got {self.context_stage}")
 

@@ -52,17 +52,18 @@ class ProgressiveCoder(tf.keras.Model):
         image = tf.tanh(pre)
         return image, image
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=None, stages: Optional[int] = None):
         """``inputs``: patches [N, P, P, 3], or (patches, inpainting pre-activation or None).
 
         Returns a dict of ``bits`` [N, S, P/8, P/8, bits], ``images`` [N, S, P, P, 3] and
-        ``stage_losses`` [S] (mean squared error of each stage's target)."""
+        ``stage_losses`` [S] (mean squared error of each stage's target), for the first
+        ``stages`` stages (default all)."""
         patches, inpaint_pre = inputs if isinstance(inputs, (tuple, list)) else (inputs, None)
         if self.config.variant == "residual":
             inpaint_pre = None
         residual = patches if inpaint_pre is None else patches - tf.tanh(inpaint_pre)
         previous, bits, images, losses = None, [], [], []
-        for s in range(self.config.stages):
+        for s in range(stages or self.config.stages):
             env = run_rows(self.rows, self.stage_layers[s], {"input": residual}, previous, training, self.binarizer)
             estimate, image = self._image(env, previous, inpaint_pre)
             target = residual if self.config.variant == "residual" else patches

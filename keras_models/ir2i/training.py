@@ -6,6 +6,12 @@ losses are the paper's: equation 1 (residual encoder), 2 (R2I), 3 (inpainting al
 4 (joint IR2I: the inpainting loss plus every stage's loss with the inpainting estimate
 added before the stage's tanh). ``separate`` inpainting is trained alone first and then
 frozen while the coder learns to code its residuals.
+
+The paper trains the inpainting network on original context pixels, but the codec gives it
+the stage-2 reconstructions of the decoded neighbours. With ``inpaint_context='coded'``
+(joint training only) each step first codes the target's three neighbours with the current
+weights (inpainted from their own original context, then two stages, no gradient) and the
+inpainting network learns from that context instead; it costs about twice the step time.
 """
 from __future__ import annotations
 
@@ -33,10 +39,13 @@ def from_unit(x):
 
 
 def patch_pairs(images: tf.data.Dataset, config: Ir2iConfig, seed: int = 0) -> tf.data.Dataset:
-    """uint8 [H, W, 3] images -> an endless, shuffled dataset of (context [2P, 2P, 3],
-    patch [P, P, 3]) batches in [-1, 1]."""
+    """uint8 [H, W, 3] images -> an endless, shuffled dataset of (context, patch [P, P, 3])
+    batches in [-1, 1]. The context is [2P, 2P, 3]; with ``inpaint_context='coded'`` it is
+    the [3P, 3P, 4] window that also holds the neighbours' own contexts, its last channel 1
+    inside the image and 0 where the window reaches past the top or left border."""
     p = config.patch
     border = config.border_probability
+    side = 3 * p if config.inpaint_context == "coded" else 2 * p
 
     def position(limit):
         start = tf.random.uniform((), 0, limit + 1, dtype=tf.int32)
@@ -46,10 +55,12 @@ def patch_pairs(images: tf.data.Dataset, config: Ir2iConfig, seed: int = 0) -> t
         shape = tf.shape(image)
         y = position(shape[0] - p)
         x = position(shape[1] - p)
-        padded = tf.pad(to_unit(image), [[p, 0], [p, 0], [0, 0]])
-        context = padded[y:y + 2 * p, x:x + 2 * p]
-        context = tf.ensure_shape(context, (2 * p, 2 * p, 3))
-        return context, context[p:, p:]
+        pixels = to_unit(image)
+        if side == 3 * p:
+            pixels = tf.concat([pixels, tf.ones_like(pixels[..., :1])], -1)
+        padded = tf.pad(pixels, [[side - p, 0], [side - p, 0], [0, 0]])
+        context = tf.ensure_shape(padded[y:y + side, x:x + side], (side, side, pixels.shape[-1]))
+        return context, context[side - p:, side - p:, :3]
 
     return (images.filter(lambda im: tf.reduce_all(tf.shape(im)[:2] >= p))
             .cache().repeat().shuffle(64, seed=seed)
@@ -108,8 +119,27 @@ class Ir2iModel(tf.keras.Model):
         metrics.update({"first_stage_mse": stage[0], "last_stage_mse": stage[-1]})
         return loss, metrics, variables
 
+    def coded_context(self, window):
+        """[N, 3P, 3P, 4] windows -> [N, 2P, 2P, 3] contexts of their bottom-right patch made of
+        the coder's stage-``context_stage`` reconstructions of its three neighbours, as the
+        codec builds them; each neighbour is inpainted from its own original context (one
+        level of the codec's recursion) and coded with the current weights, without gradient."""
+        p, n = self.config.patch, tf.shape(window)[0]
+        pixels = window[..., :3]
+        cells = ((1, 1), (1, 2), (2, 1))  # above-left, above, left of the patch at (2, 2)
+        contexts = tf.concat([pixels[:, (i - 1) * p:(i + 1) * p, (j - 1) * p:(j + 1) * p] for i, j in cells], 0)
+        neighbours = tf.concat([pixels[:, i * p:(i + 1) * p, j * p:(j + 1) * p] for i, j in cells], 0)
+        stages = self.config.context_stage
+        coded = self.coder((neighbours, self.inpainter(contexts, training=True)), training=True,
+                           stages=stages)["images"][:, stages - 1]
+        above_left, above, left = tf.split(coded, 3)
+        context = tf.concat([tf.concat([above_left, above], 2), tf.concat([left, tf.zeros_like(left)], 2)], 1)
+        return tf.stop_gradient(context * window[:, p:, p:, 3:])
+
     def train_step(self, data):
         context, patches = data
+        if self.config.inpaint_context == "coded":
+            context = self.coded_context(context)
         with tf.GradientTape() as tape:
             loss, metrics, variables = self._step_losses(context, patches)
         grads = tape.gradient(loss, variables)

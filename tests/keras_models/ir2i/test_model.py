@@ -14,6 +14,10 @@ def test_config_validation():
         ic.Ir2iConfig(variant="lstm")
     with pytest.raises(ValueError, match="inpainting needs an R2I variant"):
         ic.Ir2iConfig(variant="residual", inpainting="joint")
+    with pytest.raises(ValueError, match="inpaint_context must be one of"):
+        ic.Ir2iConfig(inpaint_context="decoded")
+    with pytest.raises(ValueError, match="needs joint inpainting"):
+        ic.Ir2iConfig(inpainting="separate", inpaint_context="coded")
     with pytest.raises(ValueError, match="unknown IR2I preset"):
         ic.preset("nope")
     with pytest.raises(ValueError, match="unknown config keys"):
