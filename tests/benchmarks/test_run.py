@@ -12,3 +12,13 @@ def test_record_writes_then_replaces_one_section(tmp_path, monkeypatch):
     text = doc.read_text()
     assert text.count("<!-- bench:ingest -->") == 1 and "cmd two" in text and "cmd one" not in text
     assert "| b | 2.0 |" in text and "Our notes stay." in text
+
+
+def test_every_listed_benchmark_imports_and_has_run():
+    import importlib
+    import inspect
+
+    for name, (module, _) in bench_run.BENCHMARKS.items():
+        run = getattr(importlib.import_module(module), "run", None)
+        assert callable(run), name
+        assert "images" in inspect.signature(run).parameters, name  # what --images passes
