@@ -124,7 +124,7 @@ class Ir2iModel(tf.keras.Model):
         the coder's stage-``context_stage`` reconstructions of its three neighbours, as the
         codec builds them; each neighbour is inpainted from its own original context (one
         level of the codec's recursion) and coded with the current weights, without gradient."""
-        p, n = self.config.patch, tf.shape(window)[0]
+        p = self.config.patch
         pixels = window[..., :3]
         cells = ((1, 1), (1, 2), (2, 1))  # above-left, above, left of the patch at (2, 2)
         contexts = tf.concat([pixels[:, (i - 1) * p:(i + 1) * p, (j - 1) * p:(j + 1) * p] for i, j in cells], 0)
