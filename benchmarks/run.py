@@ -62,10 +62,14 @@ def main(argv=None) -> int:
     parser.add_argument("--images", type=int, default=None,
                         help="images (or timed repetitions for codecs); default per benchmark")
     parser.add_argument("--seeds", type=int, default=None, help="texture_city_effect, ir2i_context: training seeds")
+    parser.add_argument("--models", default=None,
+                        help="ir2i_context: joint models compared with R2I, comma-separated (original,coded)")
     parser.add_argument("--record", action="store_true", help="write the results into docs/BENCHMARKS.md")
     args = parser.parse_args(argv)
     module = importlib.import_module(BENCHMARKS[args.name][0])
     kwargs = {k: v for k, v in (("images", args.images), ("seeds", args.seeds)) if v is not None}
+    if args.models is not None:
+        kwargs["models"] = tuple(m.strip() for m in args.models.split(",") if m.strip())
     records = module.run(**kwargs)
     info = machine.describe()
     print(json.dumps({"benchmark": args.name, "machine": info, "results": records}, indent=2))
