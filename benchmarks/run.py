@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import json
 import os
 import re
@@ -69,6 +70,8 @@ def main(argv=None) -> int:
     module = importlib.import_module(BENCHMARKS[args.name][0])
     kwargs = {k: v for k, v in (("images", args.images), ("seeds", args.seeds)) if v is not None}
     if args.models is not None:
+        if "models" not in inspect.signature(module.run).parameters:
+            parser.error(f"--models does not apply to the {args.name} benchmark")
         kwargs["models"] = tuple(m.strip() for m in args.models.split(",") if m.strip())
     records = module.run(**kwargs)
     info = machine.describe()

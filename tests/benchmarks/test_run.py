@@ -22,3 +22,11 @@ def test_every_listed_benchmark_imports_and_has_run():
         run = getattr(importlib.import_module(module), "run", None)
         assert callable(run), name
         assert "images" in inspect.signature(run).parameters, name  # what --images passes
+
+
+def test_models_option_is_refused_by_a_benchmark_without_models(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        bench_run.main(["ingest", "--models", "original"])
+    assert "--models does not apply to the ingest benchmark" in capsys.readouterr().err
