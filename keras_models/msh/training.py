@@ -32,7 +32,7 @@ def crops(images: tf.data.Dataset, config: MshConfig, seed: int = 0) -> tf.data.
 def train(config: MshConfig, images: tf.data.Dataset, steps: int, log_dir: str | None = None,
           checkpoint_dir: str | None = None, seed: int = 0, verbose: int = 0) -> MeanScaleHyperprior:
     """Trains an MSH for ``steps`` steps; resumes from ``checkpoint_dir`` when it holds one."""
-    tf.random.set_seed(seed)
+    tf.keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow, as Keras 2 initializers need
     model = MeanScaleHyperprior(config)
     model.compile(optimizer=tf.keras.optimizers.Adam(config.learning_rate))
     schedule = resumable.Schedule(steps)
