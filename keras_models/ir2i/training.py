@@ -163,7 +163,7 @@ def train(config: Ir2iConfig, images: tf.data.Dataset, steps: int, log_dir: Opti
     """Trains for ``steps`` steps (plus ``inpainting_steps``, default ``steps``, of inpainting
     alone first when the config's inpainting is ``separate``); checkpoints every
     ``steps_per_epoch`` steps and resumes from the newest checkpoint."""
-    tf.keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow: Keras 2 draws unseeded initializers' seeds from Python's random
+    tf.keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow, as Keras 2 initializers need
     model = Ir2iModel(config)
     model.build_all()
     pairs = patch_pairs(images, config, seed)

@@ -1,4 +1,6 @@
 """The benchmark runner records a section per benchmark and replaces it on a rerun."""
+import pytest
+
 from benchmarks import run as bench_run
 
 
@@ -25,8 +27,6 @@ def test_every_listed_benchmark_imports_and_has_run():
 
 
 def test_models_option_is_refused_by_a_benchmark_without_models(capsys):
-    import pytest
-
     with pytest.raises(SystemExit):
         bench_run.main(["ingest", "--models", "original"])
     assert "--models does not apply to the ingest benchmark" in capsys.readouterr().err
