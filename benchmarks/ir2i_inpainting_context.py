@@ -74,10 +74,11 @@ def run(images: int = 3000, seeds: int = 2, val_images: int = 12,
                "PSNR (seed mean)": [round(q, 2) for q in psnr]}
         if label != anchor:
             ref = curves[anchor]
-            per_seed = [[r["ms_ssim_db"] - a["ms_ssim_db"] for r, a in zip(run_, ref_)] for run_, ref_ in zip(runs, ref)]
+            gains = np.array([[r["ms_ssim_db"] - a["ms_ssim_db"] for r, a in zip(run_, ref_)]
+                              for run_, ref_ in zip(runs, ref)])  # [seed, rate]
             row["MS-SSIM dB over R2I at 0.25 / 0.375 bpp, per seed"] = [
-                [round(d[0], 2) for d in per_seed], [round(d[1], 2) for d in per_seed]]
-            first = np.array([d[0] for d in per_seed])
+                [round(float(d), 2) for d in gains[:, 0]], [round(float(d), 2) for d in gains[:, 1]]]
+            first = gains[:, 0]
             spread = float(first.std(ddof=1) / np.sqrt(len(first))) if len(first) > 1 else float("nan")
             row["at 0.25 bpp: mean +- s.e., seeds ahead"] = (
                 f"{first.mean():+.2f} +- {spread:.2f} dB, {int((first > 0).sum())}/{len(first)}")

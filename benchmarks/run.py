@@ -68,11 +68,12 @@ def main(argv=None) -> int:
     parser.add_argument("--record", action="store_true", help="write the results into docs/BENCHMARKS.md")
     args = parser.parse_args(argv)
     module = importlib.import_module(BENCHMARKS[args.name][0])
-    kwargs = {k: v for k, v in (("images", args.images), ("seeds", args.seeds)) if v is not None}
-    if args.models is not None:
-        if "models" not in inspect.signature(module.run).parameters:
-            parser.error(f"--models does not apply to the {args.name} benchmark")
-        kwargs["models"] = tuple(m.strip() for m in args.models.split(",") if m.strip())
+    models = tuple(m.strip() for m in args.models.split(",") if m.strip()) if args.models is not None else None
+    kwargs = {k: v for k, v in (("images", args.images), ("seeds", args.seeds), ("models", models)) if v is not None}
+    accepted = inspect.signature(module.run).parameters
+    for option in kwargs:
+        if option not in accepted:
+            parser.error(f"--{option} does not apply to the {args.name} benchmark")
     records = module.run(**kwargs)
     info = machine.describe()
     print(json.dumps({"benchmark": args.name, "machine": info, "results": records}, indent=2))
