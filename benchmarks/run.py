@@ -65,15 +65,20 @@ def main(argv=None) -> int:
     parser.add_argument("--seeds", type=int, default=None, help="texture_city_effect, ir2i_context: training seeds")
     parser.add_argument("--models", default=None,
                         help="ir2i_context: joint models compared with R2I, comma-separated (original,coded)")
+    parser.add_argument("--first-seed", type=int, default=None, help="ir2i_context: the first training seed")
+    parser.add_argument("--schedule", default=None,
+                        help="ir2i_context: 'paper' (joint IR2I trains 110/60 as long as R2I) or 'equal' steps")
     parser.add_argument("--record", action="store_true", help="write the results into docs/BENCHMARKS.md")
     args = parser.parse_args(argv)
     module = importlib.import_module(BENCHMARKS[args.name][0])
     models = tuple(m.strip() for m in args.models.split(",") if m.strip()) if args.models is not None else None
-    kwargs = {k: v for k, v in (("images", args.images), ("seeds", args.seeds), ("models", models)) if v is not None}
+    options = (("images", args.images), ("seeds", args.seeds), ("models", models), ("first_seed", args.first_seed),
+               ("schedule", args.schedule))
+    kwargs = {k: v for k, v in options if v is not None}
     accepted = inspect.signature(module.run).parameters
     for option in kwargs:
         if option not in accepted:
-            parser.error(f"--{option} does not apply to the {args.name} benchmark")
+            parser.error(f"--{option.replace('_', '-')} does not apply to the {args.name} benchmark")
     records = module.run(**kwargs)
     info = machine.describe()
     print(json.dumps({"benchmark": args.name, "machine": info, "results": records}, indent=2))

@@ -127,6 +127,11 @@ class Ir2iCodec(Codec):
     def metadata(self) -> dict:
         return {**super().metadata(), "model": self.model_path, "bpp_per_stage": self.config.bpp_per_stage}
 
+    def prefix(self, data: bytes, quality: float) -> bytes:
+        """The stream at a lower ``quality`` (stages), cut from a longer one: byte for byte
+        what encoding at that quality writes (the stream is progressive)."""
+        return progressive_prefix(data, int(quality))
+
     # -- network calls ---------------------------------------------------------------------
     def _call(self, fn, *arrays) -> np.ndarray:
         import tensorflow as tf  # pylint: disable=g-import-not-at-top

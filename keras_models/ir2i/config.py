@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 
-__all__ = ["Ir2iConfig", "VARIANTS", "INPAINTING", "INPAINT_CONTEXTS", "PRESETS", "preset"]
+__all__ = ["Ir2iConfig", "VARIANTS", "INPAINTING", "INPAINT_CONTEXTS", "PRESETS", "preset", "paper_schedule"]
 
 VARIANTS = ("residual", "prediction", "full", "decoding")
 INPAINTING = ("none", "separate", "joint")
@@ -108,23 +108,30 @@ class Ir2iConfig:
         return cls(**data)
 
 
-_TINY = dict(filters=(8, 16, 32), inpaint_filters=4, inpaint_layers=4, lr_drops=(2000, 3000), batch_size=16)
+# Section 2.3: the residual encoder and R2I train for 60k iterations with the rate dropped at 30k
+# and 45k; joint IR2I trains for 110k with drops at 30k, 65k and 90k.
+_PAPER_R2I = (60000, (30000, 45000))
+_PAPER_JOINT = (110000, (30000, 65000, 90000))
+
+_TINY = dict(filters=(8, 16, 32), inpaint_filters=4, inpaint_layers=4, batch_size=16)
+_TINY_R2I = dict(_TINY, lr_drops=(1500, 2250))  # the paper's schedules at 1/20: 3000 steps
+_TINY_JOINT = dict(_TINY, lr_drops=(1500, 3250, 4500))  # 5500 steps
 
 PRESETS = {
     # The paper's sizes (supplement C) and schedules (Section 2.3).
-    "residual-paper": Ir2iConfig(variant="residual", inpainting="none", lr_drops=(30000, 45000)),
-    "r2i-prediction-paper": Ir2iConfig(variant="prediction", inpainting="none", lr_drops=(30000, 45000)),
-    "r2i-full-paper": Ir2iConfig(variant="full", inpainting="none", lr_drops=(30000, 45000)),
-    "r2i-decoding-paper": Ir2iConfig(variant="decoding", inpainting="none", lr_drops=(30000, 45000)),
-    "r2i-decoding-sep-inp-paper": Ir2iConfig(variant="decoding", inpainting="separate", lr_drops=(30000, 45000)),
-    "ir2i-paper": Ir2iConfig(variant="decoding", inpainting="joint"),
+    "residual-paper": Ir2iConfig(variant="residual", inpainting="none", lr_drops=_PAPER_R2I[1]),
+    "r2i-prediction-paper": Ir2iConfig(variant="prediction", inpainting="none", lr_drops=_PAPER_R2I[1]),
+    "r2i-full-paper": Ir2iConfig(variant="full", inpainting="none", lr_drops=_PAPER_R2I[1]),
+    "r2i-decoding-paper": Ir2iConfig(variant="decoding", inpainting="none", lr_drops=_PAPER_R2I[1]),
+    "r2i-decoding-sep-inp-paper": Ir2iConfig(variant="decoding", inpainting="separate", lr_drops=_PAPER_R2I[1]),
+    "ir2i-paper": Ir2iConfig(variant="decoding", inpainting="joint", lr_drops=_PAPER_JOINT[1]),
     # Small models that train on 2 CPU cores in minutes (tests, the demo, the benchmark).
-    "residual-tiny": Ir2iConfig(variant="residual", inpainting="none", **_TINY),
-    "r2i-prediction-tiny": Ir2iConfig(variant="prediction", inpainting="none", **_TINY),
-    "r2i-full-tiny": Ir2iConfig(variant="full", inpainting="none", **_TINY),
-    "r2i-decoding-tiny": Ir2iConfig(variant="decoding", inpainting="none", **_TINY),
-    "r2i-decoding-sep-inp-tiny": Ir2iConfig(variant="decoding", inpainting="separate", **_TINY),
-    "ir2i-tiny": Ir2iConfig(variant="decoding", inpainting="joint", **_TINY),
+    "residual-tiny": Ir2iConfig(variant="residual", inpainting="none", **_TINY_R2I),
+    "r2i-prediction-tiny": Ir2iConfig(variant="prediction", inpainting="none", **_TINY_R2I),
+    "r2i-full-tiny": Ir2iConfig(variant="full", inpainting="none", **_TINY_R2I),
+    "r2i-decoding-tiny": Ir2iConfig(variant="decoding", inpainting="none", **_TINY_R2I),
+    "r2i-decoding-sep-inp-tiny": Ir2iConfig(variant="decoding", inpainting="separate", **_TINY_R2I),
+    "ir2i-tiny": Ir2iConfig(variant="decoding", inpainting="joint", **_TINY_JOINT),
 }
 
 
@@ -132,3 +139,12 @@ def preset(name: str, **overrides) -> Ir2iConfig:
     if name not in PRESETS:
         raise ValueError(f"unknown IR2I preset {name!r}; expected one of {sorted(PRESETS)}")
     return dataclasses.replace(PRESETS[name], **overrides)
+
+
+def paper_schedule(config: Ir2iConfig, r2i_steps: int) -> tuple[int, Ir2iConfig]:
+    """(steps, config with lr_drops) of the paper's schedule scaled so that R2I trains for
+    ``r2i_steps``: joint IR2I trains 110/60 as long, and the learning rate drops at the paper's
+    fractions of each. ``paper_schedule(preset("ir2i-paper"), 60000)`` is the paper's own."""
+    steps, drops = _PAPER_JOINT if config.inpainting == "joint" else _PAPER_R2I
+    scale = r2i_steps / _PAPER_R2I[0]
+    return round(steps * scale), dataclasses.replace(config, lr_drops=tuple(round(d * scale) for d in drops))

@@ -30,3 +30,12 @@ def test_models_option_is_refused_by_a_benchmark_without_models(capsys):
     with pytest.raises(SystemExit):
         bench_run.main(["ingest", "--models", "original"])
     assert "--models does not apply to the ingest benchmark" in capsys.readouterr().err
+
+
+def test_seed_and_schedule_options_are_refused_where_they_do_not_apply(capsys):
+    with pytest.raises(SystemExit):
+        bench_run.main(["ir2i", "--first-seed", "4"])
+    assert "--first-seed does not apply to the ir2i benchmark" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        bench_run.main(["ingest", "--schedule", "paper"])
+    assert "--schedule does not apply to the ingest benchmark" in capsys.readouterr().err

@@ -8,7 +8,7 @@ import tensorflow as tf
 from PIL import Image
 
 from dsr import main
-from image_codecs import ir2i, registry
+from image_codecs import evaluation, ir2i, registry
 from image_codecs.base import BitstreamError
 from keras_models.ir2i import config as ic, export, training
 
@@ -96,6 +96,19 @@ def test_quality_does_not_decrease_with_more_stages(tmp_path):
     # strictly monotone at every stage, so a step may lose up to 10% MSE (0.4 dB).
     assert errors[-1] < 0.8 * errors[0], errors
     assert all(later <= earlier * 1.1 for earlier, later in zip(errors, errors[1:])), errors
+
+
+def test_progressive_evaluation_measures_what_encoding_at_each_quality_does(models):
+    images = [_smooth(1, 64, 96, seed=s) for s in (4, 5)]
+    every = evaluation.evaluate("ir2i", [2, 3, 4], images, {"model": models["ir2i"]})
+    once = evaluation.evaluate_progressive("ir2i", [2, 3, 4], images, {"model": models["ir2i"]})
+    for a, b in zip(every, once):
+        assert (a["quality"], a["images"]) == (b["quality"], b["images"])
+        for key in ("bpp", "psnr", "ms_ssim", "ms_ssim_db"):
+            assert b[key] == a[key], key
+    assert once[0]["bpp"] < once[1]["bpp"] < once[2]["bpp"]
+    with pytest.raises(ValueError, match="jpeg: not a progressive codec"):
+        evaluation.evaluate_progressive("jpeg", [50], images)
 
 
 def test_malformed_streams_and_bad_arguments(models, rng):

@@ -26,6 +26,19 @@ def test_config_validation():
     assert ic.preset("r2i-decoding-paper").first_stages == 1
 
 
+def test_paper_schedule_scales_the_papers_iterations_and_drops():
+    assert ic.paper_schedule(ic.preset("ir2i-paper"), 60000) == (110000, ic.preset("ir2i-paper"))
+    assert ic.preset("ir2i-paper").lr_drops == (30000, 65000, 90000)
+    assert ic.paper_schedule(ic.preset("r2i-decoding-paper"), 60000) == (60000, ic.preset("r2i-decoding-paper"))
+    # The tiny presets carry the paper's schedules at 1/20 (R2I 3000 steps, IR2I 5500).
+    for name in ("r2i-decoding-tiny", "residual-tiny", "ir2i-tiny"):
+        steps, config = ic.paper_schedule(ic.preset(name), 3000)
+        assert config == ic.preset(name)
+        assert steps == (5500 if name == "ir2i-tiny" else 3000)
+    steps, config = ic.paper_schedule(ic.preset("ir2i-tiny"), 600)
+    assert steps == 1100 and config.lr_drops == (300, 650, 900) and config.filters == (8, 16, 32)
+
+
 def test_binarizer_is_unbiased_and_straight_through():
     x = tf.constant(np.linspace(-0.9, 0.9, 7, dtype=np.float32))
     layer = Binarizer(seed=1)
