@@ -148,3 +148,7 @@ def test_command_line_encode_decode_eval(models, tmp_path, capsys):
     results = json.loads(capsys.readouterr().out)["results"]
     assert [r["quality"] for r in results] == [2, 4]
     assert results[1]["bpp"] - results[0]["bpp"] == pytest.approx(0.25)
+    assert main.main(["codec", "eval", "--codec", "ir2i", "--model", models["ir2i"], "--qualities", "2,4",
+                      "--images", str(src), "--progressive"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert len(table) == 3 and table[1].split()[:3] == ["2", "1", f"{results[0]['bpp']:.4f}"]
