@@ -2,8 +2,9 @@
 
 Trains the tiny residual encoder (Table 6), R2I with decoding connections (Table 9), R2I
 with a separately trained inpainting network and joint IR2I (eq. 4) on 32x32 patches of the
-training images, on the paper's schedules scaled to ``images`` R2I steps (joint IR2I trains
-110/60 as long, as in Section 2.3), exports each, codes held-out validation
+training images for the same ``images`` steps with the learning-rate drops of the paper's
+R2I schedule (at 1/2 and 3/4; the joint schedule's early first drop costs a lot at this scale,
+see docs/BENCHMARKS.md), exports each, codes held-out validation
 images through the ``ir2i`` codec (real bitstreams, every stage) and JPEG, and reports
 Bjøntegaard rate savings on MS-SSIM (dB) against the residual encoder and against JPEG.
 Writes the rate-distortion plot to docs/ir2i_rd.png.
@@ -31,7 +32,7 @@ PLOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
 
 
 def run(images: int = 2000, val_images: int = 12) -> list[dict]:
-    """``images`` is the number of training steps of R2I (batches of 16 patches)."""
+    """``images`` is the number of training steps of every model (batches of 16 patches)."""
     generator.write_dataset(tce.DATA, generator.DemoSpec(train=200, val=50, width=512, height=256, seed=0))
     train_x, _ = tce._load("train", 1)
     val_x, _ = tce._load("val", 1)
@@ -39,7 +40,7 @@ def run(images: int = 2000, val_images: int = 12) -> list[dict]:
     curves, timings = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         for label, name in MODELS:
-            steps, config = ic.paper_schedule(ic.preset(name), images)
+            steps, config = ic.paper_schedule(ic.preset(name), images, equal=True)
             start = time.perf_counter()
             model = training.train(config, tf.data.Dataset.from_tensor_slices(train_x), steps, seed=0)
             timings[label] = (steps, time.perf_counter() - start)

@@ -67,7 +67,7 @@ def main(argv=None) -> int:
                         help="ir2i_context: joint models compared with R2I, comma-separated (original,coded)")
     parser.add_argument("--first-seed", type=int, default=None, help="ir2i_context: the first training seed")
     parser.add_argument("--schedule", default=None,
-                        help="ir2i_context: 'paper' (joint IR2I trains 110/60 as long as R2I) or 'equal' steps")
+                        help="ir2i_context: 'equal' steps and drops for every model (default) or the 'paper' schedules")
     parser.add_argument("--record", action="store_true", help="write the results into docs/BENCHMARKS.md")
     args = parser.parse_args(argv)
     module = importlib.import_module(BENCHMARKS[args.name][0])

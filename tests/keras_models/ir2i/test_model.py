@@ -30,13 +30,13 @@ def test_paper_schedule_scales_the_papers_iterations_and_drops():
     assert ic.paper_schedule(ic.preset("ir2i-paper"), 60000) == (110000, ic.preset("ir2i-paper"))
     assert ic.preset("ir2i-paper").lr_drops == (30000, 65000, 90000)
     assert ic.paper_schedule(ic.preset("r2i-decoding-paper"), 60000) == (60000, ic.preset("r2i-decoding-paper"))
-    # The tiny presets carry the paper's schedules at 1/20 (R2I 3000 steps, IR2I 5500).
-    for name in ("r2i-decoding-tiny", "residual-tiny", "ir2i-tiny"):
-        steps, config = ic.paper_schedule(ic.preset(name), 3000)
-        assert config == ic.preset(name)
-        assert steps == (5500 if name == "ir2i-tiny" else 3000)
+    # The tiny presets have R2I's schedule shape for 5500 steps, for every variant.
+    steps, config = ic.paper_schedule(ic.preset("r2i-decoding-tiny"), 5500)
+    assert steps == 5500 and config == ic.preset("r2i-decoding-tiny") == ic.preset("ir2i-tiny", inpainting="none")
     steps, config = ic.paper_schedule(ic.preset("ir2i-tiny"), 600)
     assert steps == 1100 and config.lr_drops == (300, 650, 900) and config.filters == (8, 16, 32)
+    steps, config = ic.paper_schedule(ic.preset("ir2i-tiny"), 600, equal=True)
+    assert steps == 600 and config.lr_drops == (300, 450) and config.inpainting == "joint"
 
 
 def test_binarizer_is_unbiased_and_straight_through():
