@@ -11,7 +11,8 @@ paper's learning-rate drops, Section 2.3); ``'equal'`` (the default) trains ever
 texture-city images through the real ``ir2i`` bitstreams at every stage (each image encoded
 once; every rate decodes a prefix of the progressive stream) and reports, per model, the
 seed means at each rate, the low-rate gains over R2I and the Bjøntegaard rate savings on
-MS-SSIM (dB) over R2I.
+MS-SSIM (dB) over R2I. Writes the seed-mean rate-distortion curves to
+docs/ir2i_context_rd.png.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ import numpy as np
 import tensorflow as tf
 
 from benchmarks import texture_city_effect as tce
-from image_codecs import bd_rate, evaluation
+from image_codecs import bd_rate, evaluation, rd_plot
 from image_datasets.texture_city import generator
 from keras_models.ir2i import config as ic, export, training
 
@@ -40,6 +41,14 @@ def _mean_curve(curves: list[list[dict]], key: str) -> list[float]:
 
 
 SCHEDULES = ("paper", "equal")
+PLOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "ir2i_context_rd.png")
+
+
+def plot(rows: list[dict], title: str, path: str = PLOT) -> str:
+    """The seed-mean curves of ``run``'s rows (PSNR and MS-SSIM dB against bpp) as a PNG."""
+    return rd_plot.plot_rate_distortion(
+        [{"codec": r["model"], "bpp": b, "psnr": p, "ms_ssim_db": q}
+         for r in rows for b, p, q in zip(r["bpp"], r["PSNR (seed mean)"], r["MS-SSIM dB (seed mean)"])], path, title)
 
 
 def run(images: int = 5500, seeds: int = 2, val_images: int = 12,
@@ -101,4 +110,6 @@ def run(images: int = 5500, seeds: int = 2, val_images: int = 12,
                        for r, a in zip(runs, ref)]
             row["savings vs R2I decoding (%), per seed"] = [round(s, 1) for s in savings]
         rows.append(row)
+    plot(rows, f"texture-city validation ({len(val)} images), seed means of {seeds} seeds, R2I {images} steps, "
+               f"{schedule} schedule")
     return rows
