@@ -53,7 +53,8 @@ def plot(rows: list[dict], title: str, path: str = PLOT) -> str:
 
 def run(images: int = 5500, seeds: int = 2, val_images: int = 12,
         models: tuple[str, ...] = ("original", "coded"), first_seed: int = 0, schedule: str = "equal") -> list[dict]:
-    """``images`` is the number of training steps of R2I (batches of 16 patches); ``models``
+    """``images`` is the number of training steps of R2I (batches of 16 patches), and of every
+    model with the ``equal`` schedule; ``models``
     picks the joint models (keys of ``MODELS``) compared with R2I decoding; the seeds are
     ``first_seed`` .. ``first_seed + seeds - 1``."""
     unknown = sorted(set(models) - set(MODELS))

@@ -3,9 +3,9 @@
 Trains the tiny residual encoder (Table 6), R2I with decoding connections (Table 9), R2I
 with a separately trained inpainting network and joint IR2I (eq. 4) on 32x32 patches of the
 training images for the same ``images`` steps with the learning-rate drops of the paper's
-R2I schedule (at 1/2 and 3/4; the joint schedule's early first drop costs a lot at this scale,
-see docs/BENCHMARKS.md), exports each, codes held-out validation
-images through the ``ir2i`` codec (real bitstreams, every stage) and JPEG, and reports
+R2I schedule (at 1/2 and 3/4; the joint schedule's early first drop costs a lot at this
+scale, see docs/BENCHMARKS.md), exports each, codes held-out validation images through the
+``ir2i`` codec (real bitstreams, every stage) and JPEG, and reports
 Bjøntegaard rate savings on MS-SSIM (dB) against the residual encoder and against JPEG.
 Writes the rate-distortion plot to docs/ir2i_rd.png.
 """
