@@ -14,6 +14,15 @@ from image_codecs import metrics, registry
 __all__ = ["measure", "evaluate", "evaluate_progressive"]
 
 
+def _scores(codec, image: np.ndarray, data: bytes, decoded: np.ndarray) -> dict:
+    """Rate and distortion of one decoded image."""
+    if decoded.shape != image.shape:
+        raise RuntimeError(f"{codec.name}: decoded shape {decoded.shape} differs from {image.shape}")
+    ms_ssim = metrics.ms_ssim(image, decoded)
+    return {"bpp": metrics.bpp(len(data), *image.shape[:2]), "psnr": metrics.psnr(image, decoded),
+            "ms_ssim": ms_ssim, "ms_ssim_db": metrics.ms_ssim_db(ms_ssim)}
+
+
 def measure(codec, image: np.ndarray) -> dict:
     """Encodes and decodes one image; returns its rate, distortion and timings."""
     start = time.perf_counter()
@@ -21,13 +30,8 @@ def measure(codec, image: np.ndarray) -> dict:
     encoded = time.perf_counter()
     decoded = codec.decode(data)
     end = time.perf_counter()
-    if decoded.shape != image.shape:
-        raise RuntimeError(f"{codec.name}: decoded shape {decoded.shape} differs from {image.shape}")
-    ms_ssim = metrics.ms_ssim(image, decoded)
-    return {"bpp": metrics.bpp(len(data), *image.shape[:2]), "psnr": metrics.psnr(image, decoded),
-            "ms_ssim": ms_ssim, "ms_ssim_db": metrics.ms_ssim_db(ms_ssim),
-            "encode_ms": 1000 * (encoded - start), "decode_ms": 1000 * (end - encoded),
-            "bitstream": data, "decoded": decoded}
+    return {**_scores(codec, image, data, decoded), "encode_ms": 1000 * (encoded - start),
+            "decode_ms": 1000 * (end - encoded), "bitstream": data, "decoded": decoded}
 
 
 def evaluate(codec_name: str, qualities: Sequence[float], images: Iterable[np.ndarray], options: dict | None = None,
@@ -69,10 +73,8 @@ def evaluate_progressive(codec_name: str, qualities: Sequence[float], images: It
             start = time.perf_counter()
             decoded = codec.decode(cut)
             decode_ms = 1000 * (time.perf_counter() - start)
-            ms_ssim = metrics.ms_ssim(image, decoded)
-            rows[quality].append({"bpp": metrics.bpp(len(cut), *image.shape[:2]), "psnr": metrics.psnr(image, decoded),
-                                  "ms_ssim": ms_ssim, "ms_ssim_db": metrics.ms_ssim_db(ms_ssim),
-                                  "encode_ms_top": encode_ms, "decode_ms": decode_ms})
+            rows[quality].append({**_scores(codec, image, cut, decoded), "encode_ms_top": encode_ms,
+                                  "decode_ms": decode_ms})
         if progress:
             progress(1)
     return [{"quality": q, "images": len(r), **{k: float(np.mean([x[k] for x in r])) for k in r[0]}}
