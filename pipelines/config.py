@@ -79,6 +79,8 @@ class RestorerSpec:
     def __post_init__(self):
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,30}", self.name):
             raise ValueError(f"restorer name {self.name!r} must be lower-case letters, digits and '-'")
+        if re.fullmatch(r"seed\d+", self.name):
+            raise ValueError(f"restorer name {self.name!r} is reserved for segmentation seeds in component ids")
         if self.source in ("train", "val", "test"):
             raise ValueError(f"restorer source {self.source!r} would train on the segmentation set; use "
                              "'privileged', 'auxiliary' or 'extra'")
@@ -118,7 +120,10 @@ class SegmentationStage:
       training: the DeepLabv3+ preset and training settings; ``steps`` per model.
       test_split: the ingested split the configurations are tested on (``val``).
       miou_threshold: the Evaluator blesses a model whose mIoU reaches this (0..1).
-      seed: training seed.
+      seed: the first training seed.
+      seeds: every configuration is trained and evaluated with this many seeds (``seed``,
+        ``seed + 1``, ...), everything upstream shared; the report gives means with
+        confidence intervals and paired differences between configurations.
     """
 
     configurations: tuple[str, ...] = ("OO", "CO", "CC", "RO")
@@ -129,10 +134,18 @@ class SegmentationStage:
     test_split: str = "val"
     miou_threshold: float = 0.0
     seed: int = 0
+    seeds: int = 1
 
     def __post_init__(self):
         for name in self.configurations:
             Configuration.parse(name)
+        if self.seed < 0 or self.seeds < 1:
+            raise ValueError(f"segmentation.seed must be >= 0 and seeds >= 1, got seed={self.seed}, seeds={self.seeds}")
+
+    @property
+    def seed_list(self) -> list[int]:
+        """The training seeds, first ``seed``."""
+        return list(range(self.seed, self.seed + self.seeds))
 
     @property
     def parsed(self) -> list[Configuration]:

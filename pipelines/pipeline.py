@@ -5,6 +5,7 @@ push) are added here as their components land.
 """
 from __future__ import annotations
 
+import itertools
 import os
 
 from tfx import v1 as tfx
@@ -19,7 +20,7 @@ from keras_models.segmentation.configurations import Configuration
 from pipelines import evaluation
 from pipelines.config import ExperimentConfig
 
-__all__ = ["create_pipeline", "RunPaths", "restoration_id", "segmentation_ids"]
+__all__ = ["create_pipeline", "RunPaths", "restoration_id", "segmentation_ids", "SEED_PREFIX"]
 
 
 class RunPaths:
@@ -116,22 +117,25 @@ def _restoration(config: ExperimentConfig, compression: Compression) -> dict:
     return out
 
 
+SEED_PREFIX = "seed"
 _DOMAIN_IDS = {"O": "orig", "C": "comp", "R": "rest", "A": "auxrest", "o": "priv", "r": "privrest",
                "o+c": "priv-comp", "o+r": "priv-rest"}
 
 
 def segmentation_ids(configuration: Configuration, spec_key: str | None = None,
-                     restorer: str | None = None) -> tuple[str, str]:
+                     restorer: str | None = None, seed: int = 0) -> tuple[str, str]:
     """(trainer id, evaluator id), e.g. ``SegmentationTrainer.comp.jpeg_q5`` and
     ``Evaluator.comp-on-orig.jpeg_q5``. Domains are spelled out (``orig``, ``priv-rest``...)
-    because Kubeflow task names are case-insensitive (``OO`` vs ``oO``)."""
+    because Kubeflow task names are case-insensitive (``OO`` vs ``oO``). A training seed other
+    than 0 ends both ids (``.seed2``), so seed 0 keeps the ids (and the cache) of a one-seed run."""
     c = configuration
     trainer_parts = [spec_key] if c.train not in ("O", "o") else []
     if c.train in ("R", "r", "o+r", "A"):
         trainer_parts.append(restorer)
     evaluator_parts = ([spec_key] if c.needs_codec else []) + ([restorer] if c.needs_restorer else [])
-    return (".".join(["SegmentationTrainer", _DOMAIN_IDS[c.train]] + trainer_parts),
-            ".".join(["Evaluator", f"{_DOMAIN_IDS[c.train]}-on-{_DOMAIN_IDS[c.test]}"] + evaluator_parts))
+    suffix = [f"{SEED_PREFIX}{seed}"] if seed else []
+    return (".".join(["SegmentationTrainer", _DOMAIN_IDS[c.train]] + trainer_parts + suffix),
+            ".".join(["Evaluator", f"{_DOMAIN_IDS[c.train]}-on-{_DOMAIN_IDS[c.test]}"] + evaluator_parts + suffix))
 
 
 def _segmentation(config: ExperimentConfig, example_gen, compression, restored: dict) -> list:
@@ -139,8 +143,8 @@ def _segmentation(config: ExperimentConfig, example_gen, compression, restored: 
     num_classes, class_names, small = _label_info(ingest)
     trainers, components = {}, []
 
-    def trainer_for(c: Configuration, key, restorer):
-        trainer_id, _ = segmentation_ids(c, key, restorer)
+    def trainer_for(c: Configuration, key, restorer, seed):
+        trainer_id, _ = segmentation_ids(c, key, restorer, seed)
         if trainer_id in trainers:
             return trainers[trainer_id]
         if c.train in ("O", "o"):
@@ -156,7 +160,7 @@ def _segmentation(config: ExperimentConfig, example_gen, compression, restored: 
             custom_config={"training_domain": c.train, "training": dataconf.to_dict(seg.training),
                            "num_classes": num_classes, "class_names": class_names,
                            "privileged_fraction": ingest.privileged_fraction,
-                           "privileged_seed": ingest.privileged_seed, "seed": seg.seed},
+                           "privileged_seed": ingest.privileged_seed, "seed": seed},
         ).with_id(trainer_id)
         trainers[trainer_id] = trainer
         components.append(trainer)
@@ -166,22 +170,21 @@ def _segmentation(config: ExperimentConfig, example_gen, compression, restored: 
         keys = seg.specs if c.needs_codec else [None]
         restorer_names = ([r.name for r in config.segmentation_restorers(c.needs_restorer)]
                           if c.needs_restorer else [None])
-        for key in keys:
-            for restorer in restorer_names:
-                trainer = trainer_for(c, key, restorer)
-                if c.test == "O":
-                    examples, split = example_gen.outputs["examples"], seg.test_split
-                elif c.test == "C":
-                    examples, split = compression.outputs["compressed_examples"], split_name(seg.test_split, key)
-                else:
-                    examples = restored[(restorer, key)][1].outputs["restored_examples"]
-                    split = split_name(seg.test_split, key)
-                _, evaluator_id = segmentation_ids(c, key, restorer)
-                components.append(tfx.components.Evaluator(
-                    examples=examples, model=trainer.outputs["model"], example_splits=[split],
-                    eval_config=evaluation.segmentation_eval_config(c.test_feature, num_classes, small,
-                                                                    seg.miou_threshold),
-                ).with_id(evaluator_id))
+        for key, restorer, seed in itertools.product(keys, restorer_names, seg.seed_list):
+            trainer = trainer_for(c, key, restorer, seed)
+            if c.test == "O":
+                examples, split = example_gen.outputs["examples"], seg.test_split
+            elif c.test == "C":
+                examples, split = compression.outputs["compressed_examples"], split_name(seg.test_split, key)
+            else:
+                examples = restored[(restorer, key)][1].outputs["restored_examples"]
+                split = split_name(seg.test_split, key)
+            _, evaluator_id = segmentation_ids(c, key, restorer, seed)
+            components.append(tfx.components.Evaluator(
+                examples=examples, model=trainer.outputs["model"], example_splits=[split],
+                eval_config=evaluation.segmentation_eval_config(c.test_feature, num_classes, small,
+                                                                seg.miou_threshold),
+            ).with_id(evaluator_id))
     return components
 
 
@@ -198,7 +201,7 @@ def _pushers(config: ExperimentConfig, paths: RunPaths, segmentation: list, rest
     c = Configuration.parse(serving.configuration)
     key = seg.specs[0] if c.needs_codec else None
     restorers = config.segmentation_restorers(c.needs_restorer) if c.needs_restorer else []
-    trainer_id, evaluator_id = segmentation_ids(c, key, restorers[0].name if restorers else None)
+    trainer_id, evaluator_id = segmentation_ids(c, key, restorers[0].name if restorers else None, seg.seed)
     by_id = {comp.id: comp for comp in segmentation}
     pushers = [tfx.components.Pusher(
         model=by_id[trainer_id].outputs["model"], model_blessing=by_id[evaluator_id].outputs["blessing"],

@@ -16,6 +16,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from image_codecs import rd_plot
+from pipelines import seed_statistics as stats
 from pipelines.report_data import ReportData, collect
 
 __all__ = ["write_report", "collection_cost"]
@@ -45,6 +46,79 @@ def collection_cost(configuration: str, train_bpp: Optional[float], png_bpp: Opt
             "o+c": fraction * p + (1 - fraction) * c, "o+r": fraction * p + c}.get(train)
 
 
+def seed_groups(data: ReportData) -> dict:
+    """``{(run, configuration, spec, restorer): {seed: mIoU in %}}`` of the evaluations."""
+    groups: dict = {}
+    for r in data.evaluations:
+        if not math.isnan(r.miou):
+            groups.setdefault((r.run, r.configuration, r.spec, r.restorer), {})[r.seed] = 100 * r.miou
+    return groups
+
+
+def _ci(interval: stats.Interval) -> str:
+    return "–" if interval.n < 2 else f"{interval.low:.2f} to {interval.high:.2f}"
+
+
+def _seed_sections(data: ReportData) -> list[str]:
+    """Mean mIoU with 95% intervals per configuration, and the paper's orderings with their
+    paired differences and verdicts."""
+    groups = seed_groups(data)
+    if not groups:
+        return []
+    lines = ["## How sure: mIoU over segmentation seeds", "",
+             "Every configuration's models trained with the same seeds, everything upstream shared. The interval "
+             "is a 95% Student-t interval of the mean (none with one seed).", ""]
+    rows = []
+    for key in sorted(groups, key=lambda k: (k[0], k[1], k[2] or "", k[3] or "")):
+        values = groups[key]
+        interval = stats.mean_interval(list(values.values()))
+        rows.append([key[1], key[2] or "–", key[3] or "–", interval.n, f"{interval.mean:.2f}", _ci(interval),
+                     ", ".join(f"{values[s]:.2f}" for s in sorted(values))])
+    lines += _table(["configuration", "codec spec", "restorer", "seeds", "mean mIoU", "95% CI", "per seed"], rows)
+    comparisons = stats.compare(groups, data.restorer_models)
+    if comparisons:
+        lines += ["", "## The paper's orderings at this number of seeds", "",
+                  "Paired over the seeds both models share: each seed's difference, their mean and 95% interval. "
+                  "*holds*: the interval lies above 0; *does not hold*: below 0; *undecided*: it contains 0, or "
+                  "there is one seed.", ""]
+        lines += _table(["ordering", "the paper's finding", "per seed", "mean", "95% CI", "seeds agreeing", "verdict"],
+                        [[f"{c.better} > {c.worse}", c.ordering.claim,
+                          ", ".join(f"{d:+.2f}" for d in c.difference.differences),
+                          f"{c.difference.interval.mean:+.2f}", _ci(c.difference.interval),
+                          f"{c.difference.positive}/{c.difference.interval.n}", c.verdict] for c in comparisons])
+        lines += [""] + [f"- **{c.better} > {c.worse}** {c.sentence()}." for c in comparisons]
+    return lines + [""]
+
+
+def restoration_findings(data: ReportData) -> list[str]:
+    """The paper's restoration findings on each restored split, measured once per restorer:
+    naturalness orders originals < adversarially restored < compressed (Table IV), and a
+    distortion-trained restorer gains more PSNR than an adversarial one (Table V)."""
+    out = []
+    by_split: dict = {}
+    for r in data.restoration:
+        name = r["component"].split(".")[1] if "component" in r else r["restorer"].split(":")[0]
+        by_split.setdefault(r["split"], {})[name] = r
+    for split, rows in sorted(by_split.items()):
+        for name, r in sorted(rows.items()):
+            nat = r.get("naturalness") or {}
+            if data.restorer_models.get(name) == "finenet" and {"original", "compressed", "restored"} <= set(nat):
+                holds = nat["original"] < nat["restored"] < nat["compressed"]
+                out.append(f"{split}: naturalness orders originals ({nat['original']:.3f}) < restored by {name} "
+                           f"({nat['restored']:.3f}) < compressed ({nat['compressed']:.3f}): "
+                           f"{'holds' if holds else 'does not hold'} (Table IV)")
+        adversarial = [n for n in rows if data.restorer_models.get(n) == "finenet"]
+        distortion = [n for n in rows if data.restorer_models.get(n) not in (None, "finenet")]
+        for a in adversarial:
+            for d in distortion:
+                gain_a = rows[a]["restored_psnr"] - rows[a]["psnr"]
+                gain_d = rows[d]["restored_psnr"] - rows[d]["psnr"]
+                out.append(f"{split}: {d} changes PSNR by {gain_d:+.2f} dB and {a} by {gain_a:+.2f} dB, so the "
+                           f"distortion-trained restorer gains more PSNR: {'holds' if gain_d > gain_a else 'does not hold'}"
+                           " (Table V)")
+    return out
+
+
 def _plt():
     import matplotlib  # pylint: disable=g-import-not-at-top
     matplotlib.use("Agg")
@@ -64,27 +138,34 @@ def _save_miou_plot(plt, fig, ax, xlabel: str, path: str) -> str:
 
 
 def _plot_miou_vs_bpp(data: ReportData, path: str, x: str = "bpp") -> Optional[str]:
+    """mIoU against training-set bpp (Fig. 7) or collection cost (Fig. 9): one line per
+    configuration and restorer, each point the mean over seeds with its 95% interval."""
     rows = [r for r in data.evaluations if not math.isnan(r.miou)]
     if not rows:
         return None
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6.5, 4.2), dpi=110)
     for name in sorted({r.configuration for r in rows}):
-        pts = []
-        for r in rows:
-            if r.configuration != name:
-                continue
-            xv = (r.train_bpp if x == "bpp" else
-                  collection_cost(r.configuration, r.train_bpp, data.png_bpp, r.privileged_fraction))
-            if xv is not None:
-                pts.append((xv, 100 * r.miou))
-        if name in ("OO",) and x == "bpp":
+        if name == "OO" and x == "bpp":
             ax.axhline(np.mean([100 * r.miou for r in rows if r.configuration == name]), ls="--", color="k",
                        label="OO (originals)")
             continue
-        if pts:
-            pts.sort()
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=name)
+        for restorer in sorted({r.restorer or "" for r in rows if r.configuration == name}):
+            by_x: dict = {}
+            for r in rows:
+                if r.configuration != name or (r.restorer or "") != restorer:
+                    continue
+                xv = (r.train_bpp if x == "bpp" else
+                      collection_cost(r.configuration, r.train_bpp, data.png_bpp, r.privileged_fraction))
+                if xv is not None:
+                    by_x.setdefault(xv, []).append(100 * r.miou)
+            if not by_x:
+                continue
+            xs = sorted(by_x)
+            intervals = [stats.mean_interval(by_x[v]) for v in xs]
+            errors = [0.0 if i.n < 2 else i.high - i.mean for i in intervals]
+            ax.errorbar(xs, [i.mean for i in intervals], yerr=errors, marker="o", capsize=3,
+                        label=f"{name} ({restorer})" if restorer else name)
     return _save_miou_plot(plt, fig, ax, "training-set bits per pixel" if x == "bpp"
                            else "data-collection cost (bits per training pixel)", path)
 
@@ -138,20 +219,21 @@ def _markdown(data: ReportData, plots: dict, correlations: dict) -> str:
     lines = ["# Dataset restoration report", "", f"Runs: {', '.join(data.runs)}", ""]
     if data.evaluations:
         lines += ["## Segmentation per configuration (Fig. 7)", ""]
-        rows = sorted(data.evaluations, key=lambda r: (r.configuration, r.spec or "", r.restorer or ""))
-        lines += _table(["configuration", "codec spec", "restorer", "train bpp", "collection cost (bpp)", "mIoU",
-                         "small-object mIoU", "large-object mIoU", "pixel accuracy", "test images", "blessed"],
-                        [[r.configuration, r.spec or "–", r.restorer or "–", _fmt(r.train_bpp, 4),
+        rows = sorted(data.evaluations, key=lambda r: (r.configuration, r.spec or "", r.restorer or "", r.seed))
+        lines += _table(["configuration", "codec spec", "restorer", "seed", "train bpp", "collection cost (bpp)",
+                         "mIoU", "small-object mIoU", "large-object mIoU", "pixel accuracy", "test images", "blessed"],
+                        [[r.configuration, r.spec or "–", r.restorer or "–", r.seed, _fmt(r.train_bpp, 4),
                           _fmt(collection_cost(r.configuration, r.train_bpp, data.png_bpp, r.privileged_fraction), 3),
                           _pct(r.miou), _pct(r.small_miou), _pct(r.large_miou), _pct(r.pixel_accuracy), r.examples,
                           {True: "yes", False: "no", None: "–"}[r.blessed]] for r in rows])
         lines += [""]
         if plots.get("miou_vs_bpp"):
             lines += ["![mIoU vs bpp](miou_vs_bpp.png)", ""]
+        lines += _seed_sections(data)
         names = data.class_names or [str(i) for i in range(len(rows[0].per_class))]
         lines += ["## Per-class IoU (Table II)", ""]
-        lines += _table(["configuration", "spec", "restorer"] + list(names) + ["mIoU"],
-                        [[r.configuration, r.spec or "–", r.restorer or "–"] + [_pct(v) for v in r.per_class]
+        lines += _table(["configuration", "spec", "restorer", "seed"] + list(names) + ["mIoU"],
+                        [[r.configuration, r.spec or "–", r.restorer or "–", r.seed] + [_pct(v) for v in r.per_class]
                          + [_pct(r.miou)] for r in rows])
         lines += [""]
         hybrids = [r for r in rows if r.configuration in ("CO", "rO", "RO", "oO", "o+cO", "o+rO")]
@@ -159,9 +241,8 @@ def _markdown(data: ReportData, plots: dict, correlations: dict) -> str:
             lines += ["## Hybrid training sets (Table III)", ""]
             specs = sorted({r.spec for r in hybrids if r.spec})
             cols = ["CO", "rO", "RO", "o+cO", "o+rO"]
-            lines += _table(["spec"] + cols, [[s] + [_pct(next((r.miou for r in hybrids if r.spec == s
-                                                                 and r.configuration == c), None)) for c in cols]
-                                              for s in specs])
+            means = {(k[1], k[2]): np.mean(list(v.values())) for k, v in seed_groups(data).items()}
+            lines += _table(["spec"] + cols, [[s] + [_fmt(means.get((c, s)), 2) for c in cols] for s in specs])
             lines += [""]
         if plots.get("cost"):
             lines += ["## Segmentation against data-collection cost (Fig. 9)", "",
@@ -190,10 +271,13 @@ def _markdown(data: ReportData, plots: dict, correlations: dict) -> str:
                           _fmt(r.get("naturalness", {}).get("original"), 3),
                           _fmt(r.get("naturalness", {}).get("compressed"), 3),
                           _fmt(r.get("naturalness", {}).get("restored"), 3)] for r in data.restoration])
-        ro = [r for r in data.evaluations if r.configuration == "RO"]
+        findings = restoration_findings(data)
+        if findings:
+            lines += [""] + [f"- {f}" for f in findings]
+        ro = {k: v for k, v in seed_groups(data).items() if k[1] == "RO"}
         if ro:
-            lines += ["", "mIoU of RO per restorer: " + ", ".join(
-                f"{r.restorer} on {r.spec}: {_pct(r.miou)}" for r in ro)]
+            lines += ["", "mIoU of RO per restorer (mean over seeds): " + ", ".join(
+                f"{k[3]} on {k[2]}: {np.mean(list(v.values())):.2f}" for k, v in sorted(ro.items()))]
         lines += [""]
     if plots.get("alignment"):
         a = data.alignment

@@ -8,6 +8,7 @@ import glob
 import json
 import logging
 import os
+import re
 from typing import Optional
 
 import numpy as np
@@ -26,6 +27,7 @@ class EvaluationRow:
     configuration: str
     spec: Optional[str]
     restorer: Optional[str]
+    seed: int
     miou: float
     pixel_accuracy: float
     small_miou: float
@@ -46,6 +48,7 @@ class ReportData:
     class_names: list
     png_bpp: Optional[float]
     alignment: dict
+    restorer_models: dict = dataclasses.field(default_factory=dict)
 
 
 def latest_artifact(pipeline_root: str, component: str, output: str) -> Optional[str]:
@@ -54,17 +57,23 @@ def latest_artifact(pipeline_root: str, component: str, output: str) -> Optional
     return max(dirs, key=lambda d: int(os.path.basename(d))) if dirs else None
 
 
-def parse_evaluator_id(component_id: str) -> tuple[str, Optional[str], Optional[str]]:
-    """``Evaluator.rest-on-orig.jpeg_q5.finenet`` -> ("RO", "jpeg_q5", "finenet")."""
+def parse_evaluator_id(component_id: str) -> tuple[str, Optional[str], Optional[str], int]:
+    """``Evaluator.rest-on-orig.jpeg_q5.finenet.seed2`` -> ("RO", "jpeg_q5", "finenet", 2); no
+    seed part means seed 0 (``pipelines.pipeline.segmentation_ids``)."""
     from keras_models.segmentation.configurations import Configuration  # pylint: disable=g-import-not-at-top
+    from pipelines.pipeline import SEED_PREFIX  # pylint: disable=g-import-not-at-top
     rest = component_id[len("Evaluator."):]
+    seed = 0
+    head, _, last = rest.rpartition(".")
+    if head and re.fullmatch(rf"{SEED_PREFIX}\d+", last):
+        rest, seed = head, int(last[len(SEED_PREFIX):])
     config_part, _, tail = rest.partition(".")
     train, _, test = config_part.partition("-on-")
     configuration = Configuration(_DOMAINS[train], _DOMAINS[test])
     restorer = None
     if configuration.needs_restorer and tail:
         tail, _, restorer = tail.rpartition(".")
-    return configuration.name, (tail or None), restorer
+    return configuration.name, (tail or None), restorer, seed
 
 
 def _metric(values: dict, name: str) -> float:
@@ -91,10 +100,11 @@ def _evaluations(run_dir: str, root: str, num_classes: int, train_bpp: dict, fra
             continue
         values = overall[""][""]
         per_class = [_metric(overall[""].get(f"classId:{c}", {}), "iou") for c in range(num_classes)]
-        configuration, spec, restorer = parse_evaluator_id(component)
+        configuration, spec, restorer, seed = parse_evaluator_id(component)
         blessing = latest_artifact(root, component, "blessing")
         rows.append(EvaluationRow(
             run=os.path.basename(os.path.abspath(run_dir)), configuration=configuration, spec=spec, restorer=restorer,
+            seed=seed,
             miou=_metric(values, "miou"), pixel_accuracy=_metric(values, "pixel_accuracy"),
             small_miou=_metric(values, "small_miou"), large_miou=_metric(values, "large_miou"), per_class=per_class,
             examples=int(_metric(values, "example_count")), train_bpp=train_bpp.get(spec), privileged_fraction=fraction,
@@ -141,6 +151,18 @@ def _alignment(root: str, limit: int = 24) -> dict:
     return {"split": os.path.basename(splits[0])[len("Split-"):], "restorer": restored[0], "means": means}
 
 
+def _restorer_models(root: str) -> dict:
+    """{restorer name: ``finenet`` or ``rdn``} from the RestorationTrainers' ``restorer.json``."""
+    out = {}
+    for component in sorted(os.listdir(root)):
+        if component.startswith("RestorationTrainer."):
+            model = latest_artifact(root, component, "model")
+            path = os.path.join(model or "", "Format-Serving", "restorer.json")
+            if model and os.path.exists(path):
+                out[component.split(".")[1]] = json.load(open(path)).get("model")
+    return out
+
+
 def collect(run_dirs: list[str]) -> ReportData:
     """Reads every run directory's newest artifacts.
 
@@ -148,7 +170,7 @@ def collect(run_dirs: list[str]) -> ReportData:
       FileNotFoundError: a run directory without ``pipeline_root``.
     """
     from pipelines.pipeline import RunPaths  # pylint: disable=g-import-not-at-top
-    rd, restoration, evaluations, class_names, png, alignment = [], [], [], [], None, {}
+    rd, restoration, evaluations, class_names, png, alignment, restorer_models = [], [], [], [], None, {}, {}
     for run_dir in run_dirs:
         root = RunPaths(run_dir).pipeline_root
         if not os.path.isdir(root):
@@ -172,7 +194,8 @@ def collect(run_dirs: list[str]) -> ReportData:
         num_classes = int(meta.get("num_classes", len(class_names) or 0))
         fraction = float(meta.get("privileged_fraction", 0.0))
         evaluations += _evaluations(run_dir, root, num_classes, train_bpp, fraction)
+        restorer_models.update(_restorer_models(root))
         png = png if png is not None else _png_bpp(root)
         alignment = alignment or _alignment(root)
-    return ReportData(list(run_dirs), rd, restoration, evaluations, class_names, png, alignment)
+    return ReportData(list(run_dirs), rd, restoration, evaluations, class_names, png, alignment, restorer_models)
 

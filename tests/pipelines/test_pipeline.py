@@ -46,6 +46,7 @@ def _tiny_config(tmp_path):
             "discriminator": {"filters": 4, "scales": [1, 2]}}}],
             "specs": ["jpeg_q10"], "splits": ["train", "val"], "tile": 32, "margin": 8, "overlap": 8},
         "segmentation": {"configurations": ["OO", "CO", "CC", "RO", "o+cO"], "specs": ["jpeg_q10"], "steps": 2,
+                         "seeds": 2,
                          "training": {"preset": "tiny", "crop": [32, 64], "batch_size": 2, "overrides": {
                              "aspp_filters": 8, "decoder_filters": 8, "low_level_filters": 4}}},
         "serving": {"model_name": "segmenter", "configuration": "RO"},
@@ -66,7 +67,9 @@ def test_learned_codec_without_a_model_is_rejected(tmp_path, codec, message):
 
 
 def test_create_pipeline_wires_the_components(tmp_path):
-    p = pipeline.create_pipeline(_tiny_config(tmp_path), str(tmp_path / "run"))
+    config = _tiny_config(tmp_path)
+    config.segmentation.seeds = 1
+    p = pipeline.create_pipeline(config, str(tmp_path / "run"))
     assert {c.id for c in p.components} == {"ImageExampleGen", "StatisticsGen", "CodecTrainer", "Compression",
                                             "RestorationTrainer.finenet.jpeg_q10",
                                             "DatasetRestoration.finenet.jpeg_q10",
@@ -79,7 +82,27 @@ def test_create_pipeline_wires_the_components(tmp_path):
                                             "Pusher.segmenter", "Pusher.restorer-finenet-jpeg_q10"}
 
 
+def test_every_configuration_trains_and_evaluates_once_per_seed(tmp_path):
+    config = _tiny_config(tmp_path)
+    config.segmentation.configurations = ("OO", "CO", "RO")
+    config.segmentation.seed, config.segmentation.seeds = 0, 3
+    components = {c.id: c for c in pipeline.create_pipeline(config, str(tmp_path / "run")).components}
+    trainers = sorted(i for i in components if i.startswith("SegmentationTrainer."))
+    assert trainers == sorted(f"SegmentationTrainer.{t}{s}" for t in ("orig", "comp.jpeg_q10", "rest.jpeg_q10.finenet")
+                              for s in ("", ".seed1", ".seed2"))
+    evaluators = sorted(i for i in components if i.startswith("Evaluator."))
+    assert len(evaluators) == 9 and "Evaluator.rest-on-orig.jpeg_q10.finenet.seed2" in evaluators
+    assert '"seed": 2' in components["SegmentationTrainer.comp.jpeg_q10.seed2"].exec_properties["custom_config"]
+    # Upstream work is shared: one restorer, one compression, whatever the seeds.
+    assert [i for i in components if i.startswith("RestorationTrainer.")] == ["RestorationTrainer.finenet.jpeg_q10"]
+    # The pushed model is the first seed's.
+    pusher = components["Pusher.segmenter"]
+    assert pusher.inputs["model"].producer_component_id == "SegmentationTrainer.rest.jpeg_q10.finenet"
+
+
 @pytest.mark.parametrize("section,change,message", [
+    ("segmentation", {"seeds": 0}, "seeds >= 1"),
+    ("restoration", {"restorers": [{"name": "seed2"}]}, "reserved for segmentation seeds"),
     ("segmentation", {"configurations": ["AO"]}, "needs a restorer trained on auxiliary data"),
     ("segmentation", {"configurations": ["XO"]}, "is not a configuration"),
     ("segmentation", {"specs": []}, "use compressed images: set segmentation.specs"),
@@ -131,7 +154,9 @@ def test_local_run_writes_examples_statistics_and_metadata(tmp_path):
         assert glob.glob(os.path.join(root, f"Evaluator.{evaluator}", "blessing", "*", "BLESSED"))
     md, html = report.write_report([paths.run_dir], os.path.join(paths.run_dir, "report"))
     text = open(md).read()
-    for section in ("Segmentation per configuration", "Per-class IoU", "Hybrid training sets", "Rate-distortion",
+    assert "## The paper's orderings at this number of seeds" in text and "OO > CO jpeg_q10" in text
+    for section in ("Segmentation per configuration", "How sure: mIoU over segmentation seeds", "Per-class IoU",
+                    "Hybrid training sets", "Rate-distortion",
                     "Restoration: distortion and naturalness", "Feature alignment", "data-collection cost"):
         assert section in text, section
     for plot in ("miou_vs_bpp.png", "miou_vs_cost.png", "rate_distortion.png", "feature_alignment.png"):

@@ -12,11 +12,58 @@ def test_collection_cost_counts_privileged_at_png_rate_and_auxiliary_as_free(con
 
 
 @pytest.mark.parametrize("component,parsed", [
-    ("Evaluator.orig-on-orig", ("OO", None, None)),
-    ("Evaluator.comp-on-comp.jpeg_q5", ("CC", "jpeg_q5", None)),
-    ("Evaluator.rest-on-orig.bpg_mbpp0.0674.finenet", ("RO", "bpg_mbpp0.0674", "finenet")),
-    ("Evaluator.priv-rest-on-orig.msh_q1.rdn", ("o+rO", "msh_q1", "rdn")),
-    ("Evaluator.orig-on-rest.jpeg_q5.finenet", ("OR", "jpeg_q5", "finenet")),
+    ("Evaluator.orig-on-orig", ("OO", None, None, 0)),
+    ("Evaluator.orig-on-orig.seed3", ("OO", None, None, 3)),
+    ("Evaluator.comp-on-comp.jpeg_q5", ("CC", "jpeg_q5", None, 0)),
+    ("Evaluator.comp-on-comp.jpeg_q5.seed1", ("CC", "jpeg_q5", None, 1)),
+    ("Evaluator.rest-on-orig.bpg_mbpp0.0674.finenet", ("RO", "bpg_mbpp0.0674", "finenet", 0)),
+    ("Evaluator.rest-on-orig.bpg_mbpp0.0674.finenet.seed12", ("RO", "bpg_mbpp0.0674", "finenet", 12)),
+    ("Evaluator.priv-rest-on-orig.msh_q1.rdn", ("o+rO", "msh_q1", "rdn", 0)),
+    ("Evaluator.orig-on-rest.jpeg_q5.finenet", ("OR", "jpeg_q5", "finenet", 0)),
 ])
 def test_evaluator_ids_parse_back_to_configurations(component, parsed):
     assert parse_evaluator_id(component) == parsed
+
+
+def _data(restoration, evaluations=(), models=None):
+    from pipelines.report_data import ReportData
+    return ReportData(["run"], [], list(restoration), list(evaluations), [], None, {},
+                      models or {"finenet": "finenet", "rdn": "rdn"})
+
+
+def _restored(component, psnr, restored_psnr, restored_naturalness):
+    return {"component": component, "split": "val__jpeg_q5", "restorer": component.split(".")[1], "psnr": psnr,
+            "restored_psnr": restored_psnr, "naturalness": {"original": 1.0, "compressed": 6.0,
+                                                           "restored": restored_naturalness}}
+
+
+def test_restoration_findings_state_the_papers_table_iv_and_v_patterns():
+    from pipelines.report import restoration_findings
+    found = restoration_findings(_data([_restored("DatasetRestoration.finenet.jpeg_q5", 20.0, 19.5, 3.0),
+                                        _restored("DatasetRestoration.rdn.jpeg_q5", 20.0, 21.0, 6.2)]))
+    assert found == [
+        "val__jpeg_q5: naturalness orders originals (1.000) < restored by finenet (3.000) < compressed (6.000): "
+        "holds (Table IV)",
+        "val__jpeg_q5: rdn changes PSNR by +1.00 dB and finenet by -0.50 dB, so the distortion-trained restorer "
+        "gains more PSNR: holds (Table V)"]
+    worse = restoration_findings(_data([_restored("DatasetRestoration.finenet.jpeg_q5", 20.0, 21.5, 7.0),
+                                        _restored("DatasetRestoration.rdn.jpeg_q5", 20.0, 21.0, 6.2)]))
+    assert [f.endswith("does not hold (Table IV)") or f.endswith("does not hold (Table V)") for f in worse] == [True,
+                                                                                                                 True]
+
+
+def test_report_sections_give_means_intervals_and_verdicts(tmp_path):
+    from pipelines import report
+    from pipelines.report_data import EvaluationRow
+
+    def row(configuration, spec, restorer, seed, miou):
+        return EvaluationRow("run", configuration, spec, restorer, seed, miou, 0.9, 0.5, 0.6, [miou], 50, 0.27)
+    rows = [row("OO", None, None, s, v) for s, v in enumerate((0.70, 0.71, 0.69))]
+    rows += [row("CO", "jpeg_q5", None, s, v) for s, v in enumerate((0.60, 0.61, 0.585))]
+    rows += [row("RO", "jpeg_q5", "finenet", s, v) for s, v in enumerate((0.635, 0.635, 0.62))]
+    lines = report._seed_sections(_data([], rows))
+    text = "\n".join(lines)
+    assert "| OO | – | – | 3 | 70.00 | 67.52 to 72.48 | 70.00, 71.00, 69.00 |" in text
+    assert "| RO jpeg_q5 finenet > CO jpeg_q5 |" in text and "+3.50, +2.50, +3.50" in text
+    assert "- **RO jpeg_q5 finenet > CO jpeg_q5** holds: RO jpeg_q5 finenet − CO jpeg_q5 = +3.17 mIoU points" in text
+    assert report._plot_miou_vs_bpp(_data([], rows), str(tmp_path / "p.png"))
