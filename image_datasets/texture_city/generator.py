@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import json
 import multiprocessing
 import os
 
@@ -17,7 +18,7 @@ from PIL import Image
 
 from image_datasets.texture_city import scene
 
-__all__ = ["DemoSpec", "write_dataset", "CITIES"]
+__all__ = ["DemoSpec", "write_dataset", "CITIES", "STAMP_FILE"]
 
 CITIES = {"train": ("kiesel", "ziegel", "gras"), "val": ("steinheim",), "test": ("mosberg",)}
 _SPLIT_KEYS = {"train": 1, "val": 2, "test": 3, "auxiliary": 4}
@@ -69,6 +70,31 @@ def _render_and_save(root: str, spec: DemoSpec, split: str, index: int) -> None:
     _save(image, image_path)
 
 
+STAMP_FILE = "texture_city.json"
+
+
+def _check_stamp(root: str, spec: DemoSpec) -> None:
+    """Refuses to complete a dataset generated at another size or seed (its files would be
+    kept and mixed with new ones); records size and seed for the next call."""
+    path = os.path.join(root, STAMP_FILE)
+    want = {"width": spec.width, "height": spec.height, "seed": spec.seed}
+    if os.path.exists(path):
+        with open(path) as f:
+            have = json.load(f)
+    else:
+        first = _paths(root, "train", 0)[0]
+        have = None
+        if os.path.exists(first):
+            with Image.open(first) as im:
+                have = {"width": im.width, "height": im.height, "seed": spec.seed}
+    if have is not None and have != want:
+        raise ValueError(f"{root} holds texture-city generated with {have}, not {want}: delete the folder or "
+                         "generate into another root")
+    os.makedirs(root, exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(want, f)
+
+
 def write_dataset(root: str, spec: DemoSpec, progress=None, workers: int | None = None) -> dict[str, int]:
     """Writes (or completes) the dataset under ``root``; existing files are kept.
 
@@ -81,6 +107,7 @@ def write_dataset(root: str, spec: DemoSpec, progress=None, workers: int | None 
     Returns:
       The number of images per split.
     """
+    _check_stamp(root, spec)
     jobs = [(split, i) for split in ("train", "val", "test", "auxiliary") for i in range(getattr(spec, split))]
     workers = min(workers or os.cpu_count() or 1, max(1, len(jobs)))
     if workers == 1:

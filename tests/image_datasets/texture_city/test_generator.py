@@ -2,6 +2,7 @@ import glob
 import os
 
 import numpy as np
+import pytest
 from PIL import Image
 from scipy import ndimage
 
@@ -19,6 +20,19 @@ def test_layout_is_cityscapes_and_reads_back(tmp_path):
     (record,) = reader.load(splits["train"][0])
     assert record.image.shape == (48, 96, 3)
     assert len(glob.glob(str(tmp_path / "auxiliary" / "*.png"))) == 1
+
+
+def test_a_root_generated_at_another_size_or_seed_is_refused_not_mixed(tmp_path):
+    spec = generator.DemoSpec(train=2, val=0, width=64, height=32, seed=1)
+    generator.write_dataset(str(tmp_path), spec, workers=1)
+    generator.write_dataset(str(tmp_path), generator.DemoSpec(train=3, val=1, width=64, height=32, seed=1), workers=1)
+    for other in (dict(width=96), dict(seed=2)):
+        with pytest.raises(ValueError, match="holds texture-city generated with"):
+            generator.write_dataset(str(tmp_path), generator.DemoSpec(**{**vars(spec), **other}), workers=1)
+    # A folder from before the size was recorded is checked by its first image.
+    os.remove(tmp_path / generator.STAMP_FILE)
+    with pytest.raises(ValueError, match="'width': 64"):
+        generator.write_dataset(str(tmp_path), generator.DemoSpec(train=2, val=0, width=96, height=32), workers=1)
 
 
 def test_generation_is_deterministic_for_a_seed(tmp_path):
