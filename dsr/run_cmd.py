@@ -46,6 +46,12 @@ def _run(args) -> int:
         print(f"  report:    {html} (and {os.path.basename(md)}, PNG plots)")
         print(f"  TFMA:      {len(evaluations)} evaluations under {paths.pipeline_root}/Evaluator.*/evaluation/ "
               f"(notebooks/inspect_evaluation.ipynb with DSR_RUN_DIR={paths.run_dir})")
+        summary = os.path.join(paths.report, report.SUMMARY_FILE)
+        findings = open(summary).read().splitlines() if os.path.exists(summary) else []
+        if findings:
+            print("  findings (the paper's orderings at this number of seeds):")
+            for line in findings:
+                print(f"    - {line}")
     if os.path.isdir(paths.serving_models):
         from serving import layout  # pylint: disable=g-import-not-at-top
         models = layout.list_models(paths.serving_models)

@@ -19,7 +19,10 @@ from image_codecs import rd_plot
 from pipelines import seed_statistics as stats
 from pipelines.report_data import ReportData, collect
 
-__all__ = ["write_report", "collection_cost"]
+__all__ = ["write_report", "collection_cost", "summary_lines", "restoration_findings", "seed_groups",
+           "SUMMARY_FILE"]
+
+SUMMARY_FILE = "summary.txt"
 
 
 def _fmt(v, digits=2) -> str:
@@ -57,6 +60,13 @@ def seed_groups(data: ReportData) -> dict:
 
 def _ci(interval: stats.Interval) -> str:
     return "–" if interval.n < 2 else f"{interval.low:.2f} to {interval.high:.2f}"
+
+
+def summary_lines(data: ReportData) -> list[str]:
+    """The findings in one sentence each: every ordering's verdict, then the restoration findings."""
+    comparisons = stats.compare(seed_groups(data), data.restorer_models)
+    return ([f"{c.better} > {c.worse}: {c.sentence()}" for c in comparisons]
+            + restoration_findings(data))
 
 
 def _seed_sections(data: ReportData) -> list[str]:
@@ -303,7 +313,8 @@ def _html(markdown_text: str) -> str:
 
 
 def write_report(run_dirs: Sequence[str], out_dir: str) -> tuple[str, str]:
-    """Writes ``report.md``, ``report.html`` and the PNG plots to ``out_dir``."""
+    """Writes ``report.md``, ``report.html``, the PNG plots and ``summary.txt`` (the findings,
+    one per line) to ``out_dir``."""
     data = collect(list(run_dirs))
     if not (data.evaluations or data.rate_distortion or data.restoration):
         raise FileNotFoundError(f"{list(run_dirs)}: no compression, restoration or evaluation results to report")
@@ -330,4 +341,6 @@ def write_report(run_dirs: Sequence[str], out_dir: str) -> tuple[str, str]:
         f.write(text)
     with open(html_path, "w") as f:
         f.write(_html(text))
+    with open(os.path.join(out_dir, SUMMARY_FILE), "w") as f:
+        f.write("".join(line + "\n" for line in summary_lines(data)))
     return md_path, html_path

@@ -155,6 +155,8 @@ def test_local_run_writes_examples_statistics_and_metadata(tmp_path):
     md, html = report.write_report([paths.run_dir], os.path.join(paths.run_dir, "report"))
     text = open(md).read()
     assert "## The paper's orderings at this number of seeds" in text and "OO > CO jpeg_q10" in text
+    summary = open(os.path.join(paths.run_dir, "report", report.SUMMARY_FILE)).read()
+    assert "OO > CO jpeg_q10: " in summary and "(Table IV)" in summary
     for section in ("Segmentation per configuration", "How sure: mIoU over segmentation seeds", "Per-class IoU",
                     "Hybrid training sets", "Rate-distortion",
                     "Restoration: distortion and naturalness", "Feature alignment", "data-collection cost"):
