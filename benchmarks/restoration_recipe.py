@@ -63,9 +63,15 @@ def restore_all(model, config, images: np.ndarray) -> np.ndarray:
                      .clip(0, 255).astype(np.uint8) for im in images])
 
 
-def segment(train_x, train_y, tests: dict, seg: dict, seed: int, weights=None) -> dict:
+def miou(network, images: np.ndarray, labels: np.ndarray) -> float:
+    from keras_models.segmentation import metrics
+    logits = network.predict(images.astype(np.float32), batch_size=8, verbose=0)
+    return metrics.summarize(metrics.confusion_matrix(labels, np.argmax(logits, -1), 19))["miou"]
+
+
+def segment(train_x, train_y, tests: dict, seg: dict, seed: int, weights=None, save: str | None = None) -> dict:
     """Trains the tiny DeepLabv3+ on (train_x, train_y) and returns the mIoU on each test set
-    ``{name: (images, labels)}``."""
+    ``{name: (images, labels)}``; ``save`` keeps the network's weights there."""
     import tensorflow as tf
     from keras_models.segmentation import metrics, training
     config = training.SegmentationTrainingConfig(
@@ -74,10 +80,11 @@ def segment(train_x, train_y, tests: dict, seg: dict, seed: int, weights=None) -
     w = np.ones(len(train_x), np.float32) if weights is None else weights
     source = tf.data.Dataset.from_tensor_slices((train_x, train_y, w))
     network = training.train(config, 19, [source], seg["steps"], seed=seed)
+    if save:
+        network.save_weights(save)
     out = {}
     for name, (x, y) in tests.items():
-        logits = network.predict(x.astype(np.float32), batch_size=8, verbose=0)
-        out[name] = metrics.summarize(metrics.confusion_matrix(y, np.argmax(logits, -1), 19))["miou"]
+        out[name] = miou(network, x, y)
     return out
 
 
@@ -137,6 +144,9 @@ def main(argv=None) -> int:
     p.add_argument("--seeds", type=int, default=3)
     p.add_argument("--first-seed", type=int, default=0)
     p.add_argument("--tag", default="", help="a short description for the log row")
+    p.add_argument("--proxy-every", type=int, default=0,
+                   help="every K restorer steps, score the restored val images: PSNR, naturalness and OR (the "
+                        "first seed's OO model on them), a cheap screen of training length")
     p.add_argument("--log", default=os.path.join(ROOT, "ablation.jsonl"))
     p.add_argument("--cache", default=os.path.join(ROOT, "baselines.json"))
     args = p.parse_args(argv)
@@ -191,7 +201,27 @@ def main(argv=None) -> int:
         privileged = np.sort(rng.permutation(len(train_x))[:int(round(args.privileged * len(train_x)))])
         pairs = tf.data.Dataset.from_tensor_slices((train_c[privileged], train_x[privileged]))
         t = time.perf_counter()
-        model = rtraining.train(config, pairs, args.steps, seed=0, verbose=0)
+        curve = []
+        if args.proxy_every:
+            from keras_models.segmentation import deeplab
+            oo_path = os.path.join(ROOT, f"oo-{_key({**base_key, 'seed': seeds[0]})}.h5")
+            if not os.path.exists(oo_path):
+                segment(train_x, train_y, {}, seg, seeds[0], save=oo_path)
+            oo = deeplab.build_deeplab(deeplab.preset("tiny", num_classes=19))
+            oo.load_weights(oo_path)
+            ckpt = tempfile.mkdtemp(dir=ROOT, prefix="ckpt-")
+            oc = miou(oo, val_c, val_y)
+            for done in range(args.proxy_every, args.steps + 1, args.proxy_every):
+                model = rtraining.train(config, pairs, done, checkpoint_dir=ckpt, seed=0, verbose=0,
+                                        steps_per_epoch=min(100, args.proxy_every))
+                val_r = restore_all(model, config, val_c)
+                point = {"steps": done, "seconds": round(time.perf_counter() - t),
+                         "psnr": round(float(np.mean([imetrics.psnr(o, r) for o, r in zip(val_x, val_r)])), 2),
+                         "OR": round(100 * miou(oo, val_r, val_y), 1), "OC": round(100 * oc, 1)}
+                curve.append(point)
+                print(f"proxy {point}", flush=True)
+        else:
+            model = rtraining.train(config, pairs, args.steps, seed=0, verbose=0)
         train_seconds = time.perf_counter() - t
         train_r = restore_all(model, config, train_c)
         val_r = restore_all(model, config, val_c)
@@ -211,7 +241,7 @@ def main(argv=None) -> int:
         diffs = [100 * (ro[s]["O"] - base[s]["CO"]) for s in seeds]
         row.update({
             "restorer": args.restorer, "overrides": overrides, "steps": args.steps, "privileged": args.privileged,
-            "restorer_seconds": round(train_seconds), "samples": sample_path,
+            "restorer_seconds": round(train_seconds), "samples": sample_path, "curve": curve,
             "RO": [round(100 * ro[s]["O"], 1) for s in seeds], "RR": [round(100 * ro[s]["R"], 1) for s in seeds],
             "RO-CO": [round(d, 1) for d in diffs], "RO-CO mean": round(float(np.mean(diffs)), 2),
             "val psnr C/R": [round(float(np.mean([imetrics.psnr(o, c) for o, c in zip(val_x, val_c)])), 2),
