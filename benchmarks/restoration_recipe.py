@@ -144,6 +144,9 @@ def main(argv=None) -> int:
     p.add_argument("--seeds", type=int, default=3)
     p.add_argument("--first-seed", type=int, default=0)
     p.add_argument("--tag", default="", help="a short description for the log row")
+    p.add_argument("--checkpoints", default=None,
+                   help="with --proxy-every: the restorer's checkpoint folder; a run's folder continues its training")
+    p.add_argument("--resume-steps", type=int, default=0, help="steps the --checkpoints folder already holds")
     p.add_argument("--proxy-every", type=int, default=0,
                    help="every K restorer steps, score the restored val images: PSNR, naturalness and OR (the "
                         "first seed's OO model on them), a cheap screen of training length")
@@ -209,9 +212,11 @@ def main(argv=None) -> int:
                 segment(train_x, train_y, {}, seg, seeds[0], save=oo_path)
             oo = deeplab.build_deeplab(deeplab.preset("tiny", num_classes=19))
             oo.load_weights(oo_path)
-            ckpt = tempfile.mkdtemp(dir=ROOT, prefix="ckpt-")
+            ckpt = args.checkpoints or tempfile.mkdtemp(dir=ROOT, prefix="ckpt-")
+            print(f"restorer checkpoints: {ckpt}", flush=True)
             oc = miou(oo, val_c, val_y)
-            for done in range(args.proxy_every, args.steps + 1, args.proxy_every):
+            first = args.proxy_every * (1 + args.resume_steps // args.proxy_every)
+            for done in range(first, args.steps + 1, args.proxy_every):
                 model = rtraining.train(config, pairs, done, checkpoint_dir=ckpt, seed=0, verbose=0,
                                         steps_per_epoch=min(100, args.proxy_every))
                 val_r = restore_all(model, config, val_c)
