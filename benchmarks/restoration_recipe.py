@@ -118,11 +118,53 @@ def table(log: str) -> str:
     return "\n".join(lines)
 
 
+def plot(log: str, path: str) -> str:
+    """RO − CO per seed against restorer steps (one marker style per recipe), and the OR proxy
+    curves of the rows that have one, from the ablation log."""
+    import matplotlib  # pylint: disable=g-import-not-at-top
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
+    rows = [json.loads(line) for line in open(log)]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), dpi=110)
+    colours: dict = {}
+    for r in rows:
+        if "RO-CO" not in r:
+            continue
+        label = r["restorer"] + "".join(f" {k}={v}" for k, v in r.get("overrides", {}).items())
+        marker = "s" if r["restorer"].startswith("rdn") else ("o" if len(r.get("overrides", {})) <= 1 else "^")
+        colour = colours.setdefault(label, f"C{len(colours)}")
+        left.scatter([r["steps"]] * len(r["RO-CO"]), r["RO-CO"], marker=marker, color=colour, alpha=0.6,
+                     label=f"{label}: seeds, and their mean (ring)")
+        left.scatter([r["steps"]], [r["RO-CO mean"]], marker=marker, s=130, edgecolors=colour, facecolors="none")
+        if r.get("curve"):
+            right.plot([p["steps"] for p in r["curve"]], [p["OR"] for p in r["curve"]], marker="o", color=colour,
+                       label=f"OR, restored by {label}")
+            right.axhline(r["curve"][0]["OC"], ls="--", color="k", label="OC (compressed)")
+    left.axhline(0, color="k", lw=0.8)
+    left.axhline(3, color="g", ls=":", label="the bar: +3")
+    left.set(xlabel="restorer training steps", ylabel="RO − CO (mIoU points)",
+             title="Segmenter on restored vs compressed training set")
+    right.set(xlabel="restorer training steps", ylabel="mIoU of the OO model (seed 0)",
+              title="Proxy: the OO model on restored val images")
+    for ax in (left, right):
+        ax.grid(alpha=0.3)
+        handles, labels = ax.get_legend_handles_labels()
+        unique = dict(zip(labels, handles))
+        ax.legend(unique.values(), unique.keys(), fontsize=7, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
 def main(argv=None) -> int:
     if argv is None:
         argv = sys.argv[1:]
     if argv[:1] == ["--table"]:
         print(table(argv[1]))
+        return 0
+    if argv[:1] == ["--plot"]:
+        print(plot(argv[1], argv[2]))
         return 0
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--size", default="256x128")
