@@ -12,9 +12,9 @@ from image_codecs import metrics
 from image_codecs.bpg import codec as bpg_codec, container, decoder, encoder, hevc
 from image_codecs.bpg.bitio import BpgFormatError, read_ue7, write_ue7
 
-VECTORS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "testdata", "bpg")
+VECTORS = os.path.join(os.path.dirname(__file__), "..", "..", "data", "bpg")
 VECTOR_FILES = sorted(glob.glob(os.path.join(VECTORS, "*.bpg")))
-needs_vectors = pytest.mark.skipif(not VECTOR_FILES, reason="../shared/testdata/bpg is not present")
+needs_vectors = pytest.mark.skipif(not VECTOR_FILES, reason="tests/data/bpg is not present")
 
 
 def _png(path):
