@@ -16,22 +16,13 @@ import tensorflow as tf
 from PIL import Image
 
 from benchmarks import texture_city_effect as tce
+from benchmarks.restoration_recipe import restore_all
 from image_codecs import metrics
 from image_codecs.naturalness import NaturalnessModel
 from image_datasets.texture_city import generator
-from keras_models.restoration import config as rc, export, tiling, training
+from keras_models.restoration import config as rc, training
 
 __all__ = ["run"]
-
-
-def _restore_all(model, images: np.ndarray, multiple: int) -> np.ndarray:
-    module = export.RestorerModule(model.generator, multiple)
-
-    def restore(x):
-        return module.restore_tensor(tf.constant(x))["restored"].numpy()
-
-    return np.stack([tiling.restore_tiled(restore, im, tile=512, margin=32, overlap=32, multiple=multiple)
-                     for im in images])
 
 
 def _half(images: np.ndarray, resample=Image.BOX) -> np.ndarray:
@@ -58,8 +49,7 @@ def run(images: int = 3000, seeds: int = 2, epochs: int = 25) -> list[dict]:
         start = time.perf_counter()
         model = training.train(config, pairs, steps, seed=0)
         timings[name] = f"{steps} steps, {time.perf_counter() - start:.0f} s"
-        multiple = config.generator.multiple if config.model == "finenet" else 1
-        sets[f"restored by {name}"] = (_restore_all(model, train_c, multiple), _restore_all(model, val_c, multiple))
+        sets[f"restored by {name}"] = (restore_all(model, config, train_c), restore_all(model, config, val_c))
     nat = NaturalnessModel.fit(list(train_x[::4]))
     rows = []
     for name, (train_set, val_set) in sets.items():

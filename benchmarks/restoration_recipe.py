@@ -51,6 +51,7 @@ def compress(images: np.ndarray, codec: str, quality: int) -> tuple[np.ndarray, 
 
 
 def restore_all(model, config, images: np.ndarray) -> np.ndarray:
+    """uint8 images [N, H, W, 3] restored in tiles by a trained restorer of ``config``."""
     import tensorflow as tf
     from keras_models.restoration import export, tiling
     multiple = config.generator.multiple if config.model == "finenet" else 1
@@ -59,8 +60,8 @@ def restore_all(model, config, images: np.ndarray) -> np.ndarray:
     def restore(x):
         return module.restore_tensor(tf.constant(x))["restored"].numpy()
 
-    return np.stack([np.round(tiling.restore_tiled(restore, im, tile=512, margin=32, overlap=32, multiple=multiple))
-                     .clip(0, 255).astype(np.uint8) for im in images])
+    return np.stack([tiling.restore_tiled(restore, im, tile=512, margin=32, overlap=32, multiple=multiple)
+                     for im in images])
 
 
 def miou(network, images: np.ndarray, labels: np.ndarray) -> float:
