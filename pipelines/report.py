@@ -19,8 +19,7 @@ from image_codecs import rd_plot
 from pipelines import seed_statistics as stats
 from pipelines.report_data import ReportData, collect
 
-__all__ = ["write_report", "collection_cost", "summary_lines", "restoration_findings", "seed_groups",
-           "SUMMARY_FILE"]
+__all__ = ["write_report", "collection_cost", "summary_lines", "restoration_findings", "SUMMARY_FILE"]
 
 SUMMARY_FILE = "summary.txt"
 
@@ -49,30 +48,20 @@ def collection_cost(configuration: str, train_bpp: Optional[float], png_bpp: Opt
             "o+c": fraction * p + (1 - fraction) * c, "o+r": fraction * p + c}.get(train)
 
 
-def seed_groups(data: ReportData) -> dict:
-    """``{(run, configuration, spec, restorer): {seed: mIoU in %}}`` of the evaluations."""
-    groups: dict = {}
-    for r in data.evaluations:
-        if not math.isnan(r.miou):
-            groups.setdefault((r.run, r.configuration, r.spec, r.restorer), {})[r.seed] = 100 * r.miou
-    return groups
-
-
 def _ci(interval: stats.Interval) -> str:
     return "–" if interval.n < 2 else f"{interval.low:.2f} to {interval.high:.2f}"
 
 
 def summary_lines(data: ReportData) -> list[str]:
     """The findings in one sentence each: every ordering's verdict, then the restoration findings."""
-    comparisons = stats.compare(seed_groups(data), data.restorer_models)
-    return ([f"{c.better} > {c.worse}: {c.sentence()}" for c in comparisons]
+    return ([f"{c.better} > {c.worse}: {c.sentence()}" for c in data.comparisons]
             + restoration_findings(data))
 
 
 def _seed_sections(data: ReportData) -> list[str]:
     """Mean mIoU with 95% intervals per configuration, and the paper's orderings with their
     paired differences and verdicts."""
-    groups = seed_groups(data)
+    groups = data.seed_groups
     if not groups:
         return []
     lines = ["## How sure: mIoU over segmentation seeds", "",
@@ -85,7 +74,7 @@ def _seed_sections(data: ReportData) -> list[str]:
         rows.append([key[1], key[2] or "–", key[3] or "–", interval.n, f"{interval.mean:.2f}", _ci(interval),
                      ", ".join(f"{values[s]:.2f}" for s in sorted(values))])
     lines += _table(["configuration", "codec spec", "restorer", "seeds", "mean mIoU", "95% CI", "per seed"], rows)
-    comparisons = stats.compare(groups, data.restorer_models)
+    comparisons = data.comparisons
     if comparisons:
         lines += ["", "## The paper's orderings at this number of seeds", "",
                   "Paired over the seeds both models share: each seed's difference, their mean and 95% interval. "
@@ -251,7 +240,7 @@ def _markdown(data: ReportData, plots: dict, correlations: dict) -> str:
             lines += ["## Hybrid training sets (Table III)", ""]
             specs = sorted({r.spec for r in hybrids if r.spec})
             cols = ["CO", "rO", "RO", "o+cO", "o+rO"]
-            means = {(k[1], k[2]): np.mean(list(v.values())) for k, v in seed_groups(data).items()}
+            means = {(k[1], k[2]): np.mean(list(v.values())) for k, v in data.seed_groups.items()}
             lines += _table(["spec"] + cols, [[s] + [_fmt(means.get((c, s)), 2) for c in cols] for s in specs])
             lines += [""]
         if plots.get("cost"):
@@ -284,7 +273,7 @@ def _markdown(data: ReportData, plots: dict, correlations: dict) -> str:
         findings = restoration_findings(data)
         if findings:
             lines += [""] + [f"- {f}" for f in findings]
-        ro = {k: v for k, v in seed_groups(data).items() if k[1] == "RO"}
+        ro = {k: v for k, v in data.seed_groups.items() if k[1] == "RO"}
         if ro:
             lines += ["", "mIoU of RO per restorer (mean over seeds): " + ", ".join(
                 f"{k[3]} on {k[2]}: {np.mean(list(v.values())):.2f}" for k, v in sorted(ro.items()))]

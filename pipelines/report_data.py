@@ -4,9 +4,11 @@ of the originals, and the feature-alignment measurements of the OO model."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import glob
 import json
 import logging
+import math
 import os
 import re
 from typing import Optional
@@ -14,6 +16,7 @@ from typing import Optional
 import numpy as np
 
 from image_datasets import features
+from pipelines import seed_statistics
 
 __all__ = ["EvaluationRow", "ReportData", "collect", "parse_evaluator_id", "latest_artifact"]
 
@@ -49,6 +52,20 @@ class ReportData:
     png_bpp: Optional[float]
     alignment: dict
     restorer_models: dict = dataclasses.field(default_factory=dict)
+
+    @functools.cached_property
+    def seed_groups(self) -> dict:
+        """``{(run, configuration, spec, restorer): {seed: mIoU in %}}`` of the evaluations."""
+        groups: dict = {}
+        for r in self.evaluations:
+            if not math.isnan(r.miou):
+                groups.setdefault((r.run, r.configuration, r.spec, r.restorer), {})[r.seed] = 100 * r.miou
+        return groups
+
+    @functools.cached_property
+    def comparisons(self) -> list:
+        """The paper's orderings checked on the seed groups (``seed_statistics.compare``)."""
+        return seed_statistics.compare(self.seed_groups, self.restorer_models)
 
 
 def latest_artifact(pipeline_root: str, component: str, output: str) -> Optional[str]:
