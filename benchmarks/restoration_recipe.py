@@ -216,7 +216,10 @@ def main(argv=None) -> int:
     print(f"data {data_root}: train {train_x.shape}, {args.codec} q{args.quality}: {bpp:.3f} bpp", flush=True)
 
     cache = json.load(open(args.cache)) if os.path.exists(args.cache) else {}
-    base_key = {"data": os.path.basename(data_root), "codec": args.codec, "q": args.quality, "seg": seg}
+    # "rng": the segmenter's dropout draws from a checkpointed generator since 2026-12-02; models
+    # cached before then drew from TensorFlow's global one and are not mixed with newer rows.
+    base_key = {"data": os.path.basename(data_root), "codec": args.codec, "q": args.quality, "seg": seg,
+                "rng": "checkpointed"}
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     base = {}
     for seed in seeds:

@@ -13,7 +13,7 @@ import os
 import tensorflow as tf
 from tfx.components.trainer.fn_args_utils import FnArgs
 
-from components import examples_io
+from components import examples_io, trainer_checkpoints
 from keras_models.msh import config as msh_config, training
 
 __all__ = ["run_fn"]
@@ -30,8 +30,9 @@ def run_fn(fn_args: FnArgs) -> None:
         logging.info("MSH q%d: lambda %g, %d steps", k, lmbda, steps)
         model = training.train(config, images, steps,
                                log_dir=os.path.join(fn_args.model_run_dir, f"q{k}"),
-                               checkpoint_dir=os.path.join(fn_args.model_run_dir, f"q{k}", "checkpoints"),
+                               checkpoint_dir=trainer_checkpoints.checkpoint_dir(fn_args, f"q{k}"),
                                seed=int(custom.get("seed", 0)), verbose=2)
         training.export(model, os.path.join(fn_args.serving_model_dir, f"q{k}"))
     with tf.io.gfile.GFile(os.path.join(fn_args.serving_model_dir, "rate_points.json"), "w") as f:
         json.dump({f"q{k}": lmbda for k, lmbda in enumerate(lambdas, start=1)}, f)
+    trainer_checkpoints.release(fn_args)

@@ -13,7 +13,7 @@ import os
 
 from tfx.components.trainer.fn_args_utils import FnArgs
 
-from components import examples_io
+from components import examples_io, trainer_checkpoints
 from keras_models.restoration import config as restoration_config, export, training
 
 __all__ = ["run_fn"]
@@ -28,9 +28,10 @@ def run_fn(fn_args: FnArgs) -> None:
     steps = int(fn_args.train_steps or 1000)
     logging.info("RestorationTrainer: %s (%s) for %d steps on %s", preset, config.model, steps, fn_args.train_files)
     model = training.train(config, pairs, steps, log_dir=os.path.join(fn_args.model_run_dir, "logs"),
-                           checkpoint_dir=os.path.join(fn_args.model_run_dir, "checkpoints"),
+                           checkpoint_dir=trainer_checkpoints.checkpoint_dir(fn_args),
                            seed=int(custom.get("seed", 0)), verbose=2)
     multiple = config.generator.multiple if config.model == "finenet" else 1
     export.export(model.generator, fn_args.serving_model_dir, multiple,
                   {"name": custom.get("name", config.model), "preset": preset, "model": config.model,
                    "steps": steps, "pairs": list(fn_args.train_files)})
+    trainer_checkpoints.release(fn_args)

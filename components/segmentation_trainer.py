@@ -18,7 +18,7 @@ import tensorflow as tf
 from tfx.components.trainer.fn_args_utils import FnArgs
 
 import dataconf
-from components import examples_io
+from components import examples_io, trainer_checkpoints
 from image_datasets import features
 from image_datasets.ingest import select_privileged
 from keras_models.segmentation import configurations, export, training
@@ -76,9 +76,10 @@ def run_fn(fn_args: FnArgs) -> None:
                  fn_args.train_files)
     network = training.train(config, num_classes, sources, steps,
                              log_dir=os.path.join(fn_args.model_run_dir, "logs"),
-                             checkpoint_dir=os.path.join(fn_args.model_run_dir, "checkpoints"),
+                             checkpoint_dir=trainer_checkpoints.checkpoint_dir(fn_args),
                              seed=int(custom.get("seed", 0)), verbose=2)
     export.export(network, fn_args.serving_model_dir, num_classes, config.base_scale,
                   {"training_domain": domain, "preset": config.preset, "steps": steps,
                    "class_names": list(custom.get("class_names", [])), "train_files": list(fn_args.train_files),
                    "privileged_fraction": float(custom.get("privileged_fraction", 0.0))})
+    trainer_checkpoints.release(fn_args)

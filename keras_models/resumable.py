@@ -1,6 +1,12 @@
 """Resumable Keras training shared by every model family: a run of ``steps`` steps is cut
-into epochs of ``steps_per_epoch``; a checkpoint is written after each epoch and a later call
-restores the newest one and continues from its epoch."""
+into epochs of ``steps_per_epoch``; a checkpoint (weights, optimizer state and step counter) is
+written after each epoch, and a later call restores the newest one and continues from its epoch.
+
+The continuation replays the input pipeline over the finished steps without training on them,
+so the resumed run sees the batches an uninterrupted run would have seen next: with
+``TF_DETERMINISTIC_OPS=1`` (deterministic kernels and ``tf.data``) the resumed model equals the
+uninterrupted one; without it both differ from run to run as any two trainings do. The replay
+costs the input pipeline's time for those steps, a fraction of their training time."""
 from __future__ import annotations
 
 import logging
@@ -9,7 +15,7 @@ from typing import Callable, Optional
 
 import tensorflow as tf
 
-__all__ = ["Schedule", "resume"]
+__all__ = ["Schedule", "resume", "fit"]
 
 
 class Schedule:
@@ -18,6 +24,18 @@ class Schedule:
     def __init__(self, steps: int, steps_per_epoch: int = 100):
         self.steps_per_epoch = max(1, min(steps_per_epoch, steps))
         self.epochs = -(-steps // self.steps_per_epoch)
+
+
+class _KeepRestoring(tf.keras.callbacks.Callback):
+    """Holds a checkpoint's restore status until training ends, so that variables created
+    during training (optimizer slots) are restored when they appear."""
+
+    def __init__(self, status):
+        super().__init__()
+        self.status = status
+
+    def on_train_end(self, logs=None):
+        self.status = None
 
 
 def resume(model: tf.keras.Model, schedule: Schedule, checkpoint_dir: Optional[str], log_dir: Optional[str],
@@ -33,16 +51,30 @@ def resume(model: tf.keras.Model, schedule: Schedule, checkpoint_dir: Optional[s
     """
     initial_epoch, callbacks = 0, []
     if checkpoint_dir:
-        os.makedirs(checkpoint_dir, exist_ok=True)
+        tf.io.gfile.makedirs(checkpoint_dir)
         latest = tf.train.latest_checkpoint(checkpoint_dir)
         if latest:
             if build is not None:
                 build()
-            model.load_weights(latest)
+            # Optimizer slots are created at the first training step and restored then, while the
+            # restore status lives: the callback keeps it alive through training.
+            callbacks.append(_KeepRestoring(model.load_weights(latest)))
             initial_epoch = int(os.path.basename(latest).split("-")[-1])
-            logging.info("%s: resuming from %s (epoch %d of %d)", name, latest, initial_epoch, schedule.epochs)
+            logging.warning("%s: resuming from %s (epoch %d of %d)", name, latest, initial_epoch, schedule.epochs)
         callbacks.append(tf.keras.callbacks.ModelCheckpoint(os.path.join(checkpoint_dir, "ckpt-{epoch}"),
                                                             save_weights_only=True))
     if log_dir:
         callbacks.append(tf.keras.callbacks.TensorBoard(log_dir, update_freq=schedule.steps_per_epoch))
     return initial_epoch, callbacks
+
+
+def fit(model: tf.keras.Model, batches: tf.data.Dataset, schedule: Schedule, initial_epoch: int,
+        callbacks: list, verbose: int = 0) -> None:
+    """Trains ``model`` on the endless ``batches`` from ``initial_epoch`` (of ``resume``) to the
+    end of ``schedule``; the batches of the finished epochs are skipped, not trained on."""
+    if initial_epoch >= schedule.epochs:
+        return
+    if initial_epoch:
+        batches = batches.skip(initial_epoch * schedule.steps_per_epoch)
+    model.fit(batches, epochs=schedule.epochs, steps_per_epoch=schedule.steps_per_epoch,
+              initial_epoch=initial_epoch, callbacks=callbacks, verbose=verbose)

@@ -5,6 +5,7 @@ from typing import Optional
 
 import tensorflow as tf
 
+from keras_models import checkpointed_random
 from keras_models.ir2i.tables import Row
 
 __all__ = ["Binarizer", "RowLayer", "build_row_layers", "run_rows"]
@@ -13,23 +14,28 @@ __all__ = ["Binarizer", "RowLayer", "build_row_layers", "run_rows"]
 _INIT = "he_normal"
 
 
+@tf.keras.utils.register_keras_serializable("dsr")
 class Binarizer(tf.keras.layers.Layer):
     """Maps tanh outputs in [-1, 1] to {-1, +1}.
 
     Training: the stochastic binarisation of Raiko et al. (+1 with probability (1 + x) / 2),
     whose expectation is x, with the straight-through ("biased") gradient d b / d x = 1.
-    Inference: the sign (0 maps to +1), so that coding is deterministic.
+    Inference: the sign (0 maps to +1), so that coding is deterministic. The samples come from a
+    ``tf.random.Generator`` whose state is part of the layer's checkpoint, so a resumed training
+    draws what an uninterrupted one would have drawn.
     """
 
     def __init__(self, seed: Optional[int] = None, **kwargs):
         super().__init__(**kwargs)
         self.seed = seed
+        self.generator = checkpointed_random.generator(seed)
 
     def call(self, x, training=None):
         x = tf.convert_to_tensor(x)
         if training:
             probability = (1.0 + x) / 2.0
-            sample = tf.where(tf.random.uniform(tf.shape(x), seed=self.seed, dtype=x.dtype) < probability, 1.0, -1.0)
+            uniform = self.generator.uniform(tf.shape(x), dtype=x.dtype)
+            sample = tf.where(uniform < probability, 1.0, -1.0)
             return sample + (x - tf.stop_gradient(x))  # exactly +-1 forward, gradient 1
         return tf.where(x >= 0, tf.ones_like(x), -tf.ones_like(x))
 

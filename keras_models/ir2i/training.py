@@ -152,9 +152,7 @@ def _fit(model: Ir2iModel, pairs, steps: int, checkpoint_dir, log_dir, name: str
     model.compile(optimizer=_optimizer(model.config))
     schedule = resumable.Schedule(steps, steps_per_epoch)
     initial_epoch, callbacks = resumable.resume(model, schedule, checkpoint_dir, log_dir, name, build=model.build_all)
-    if initial_epoch < schedule.epochs:
-        model.fit(pairs, epochs=schedule.epochs, steps_per_epoch=schedule.steps_per_epoch,
-                  initial_epoch=initial_epoch, callbacks=callbacks, verbose=verbose)
+    resumable.fit(model, pairs, schedule, initial_epoch, callbacks, verbose)
 
 
 def train(config: Ir2iConfig, images: tf.data.Dataset, steps: int, log_dir: Optional[str] = None,

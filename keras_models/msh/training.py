@@ -30,16 +30,17 @@ def crops(images: tf.data.Dataset, config: MshConfig, seed: int = 0) -> tf.data.
 
 
 def train(config: MshConfig, images: tf.data.Dataset, steps: int, log_dir: str | None = None,
-          checkpoint_dir: str | None = None, seed: int = 0, verbose: int = 0) -> MeanScaleHyperprior:
-    """Trains an MSH for ``steps`` steps; resumes from ``checkpoint_dir`` when it holds one."""
+          checkpoint_dir: str | None = None, seed: int = 0, verbose: int = 0,
+          steps_per_epoch: int = 100) -> MeanScaleHyperprior:
+    """Trains an MSH for ``steps`` steps; checkpoints every ``steps_per_epoch`` steps and resumes
+    from ``checkpoint_dir`` when it holds one."""
     tf.keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow, as Keras 2 initializers need
     model = MeanScaleHyperprior(config)
     model.compile(optimizer=tf.keras.optimizers.Adam(config.learning_rate))
-    schedule = resumable.Schedule(steps)
+    batches = crops(images, config, seed)
+    schedule = resumable.Schedule(steps, steps_per_epoch)
     initial_epoch, callbacks = resumable.resume(model, schedule, checkpoint_dir, log_dir, "MSH")
-    if initial_epoch < schedule.epochs:
-        model.fit(crops(images, config, seed), epochs=schedule.epochs, steps_per_epoch=schedule.steps_per_epoch,
-                  initial_epoch=initial_epoch, callbacks=callbacks, verbose=verbose)
+    resumable.fit(model, batches, schedule, initial_epoch, callbacks, verbose)
     return model
 
 

@@ -79,7 +79,5 @@ def train(config: RestorationConfig, pairs: tf.data.Dataset, steps: int, log_dir
         build=lambda: model(tf.zeros((1, config.crop, config.crop, 3))))
     if log_dir:
         callbacks.append(SampleImages(log_dir, next(iter(pair_crops(pairs, config.crop, 4, seed + 1)))))
-    if initial_epoch < schedule.epochs:
-        model.fit(data, epochs=schedule.epochs, steps_per_epoch=schedule.steps_per_epoch,
-                  initial_epoch=initial_epoch, callbacks=callbacks, verbose=verbose)
+    resumable.fit(model, data, schedule, initial_epoch, callbacks, verbose)
     return model

@@ -15,6 +15,7 @@ from typing import Optional
 
 import tensorflow as tf
 
+from keras_models import checkpointed_random
 from keras_models.pretrained import keras_cache_file
 
 __all__ = ["DeepLabConfig", "PRESETS", "preset", "build_deeplab", "build_backbone"]
@@ -158,7 +159,7 @@ def build_deeplab(config: DeepLabConfig) -> tf.keras.Model:
     branches.append(_resize_like("aspp_pool_upsample")([pooled, high]))
     x = tf.keras.layers.Concatenate(name="aspp_concat")(branches)
     x = _conv_bn_relu(x, config.aspp_filters, 1, "aspp_proj", m)
-    x = tf.keras.layers.Dropout(config.dropout, name="aspp_dropout")(x)
+    x = checkpointed_random.Dropout(config.dropout, name="aspp_dropout")(x)
     low = _conv_bn_relu(low, config.low_level_filters, 1, "decoder_low_proj", m)
     x = _resize_like("decoder_upsample4")([x, low])
     x = tf.keras.layers.Concatenate(name="decoder_concat")([x, low])

@@ -153,10 +153,8 @@ def train(config: SegmentationTrainingConfig, num_classes: int, sources: Sequenc
         network = deeplab.build_deeplab(net_config)
         model = _Segmenter(network)
         model.compile(optimizer=_optimizer(config, steps))
+    batches = training_batches(sources, config, seed)
     schedule = resumable.Schedule(steps, steps_per_epoch)
     initial_epoch, callbacks = resumable.resume(model, schedule, checkpoint_dir, log_dir, "segmentation")
-    if initial_epoch < schedule.epochs:
-        model.fit(training_batches(sources, config, seed), epochs=schedule.epochs,
-                  steps_per_epoch=schedule.steps_per_epoch, initial_epoch=initial_epoch, callbacks=callbacks,
-                  verbose=verbose)
+    resumable.fit(model, batches, schedule, initial_epoch, callbacks, verbose)
     return network

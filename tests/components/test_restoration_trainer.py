@@ -46,7 +46,7 @@ def test_run_fn_trains_and_exports_a_restorer(privileged_pairs, tmp_path, preset
     else:
         overrides.update(rdn={"blocks": 1, "layers": 2, "growth": 4, "features": 8})
     fn_args = FnArgs(train_files=[privileged_pairs], serving_model_dir=str(tmp_path / "serving"),
-                     model_run_dir=str(tmp_path / "run"), train_steps=2,
+                     model_run_dir=str(tmp_path / "RestorationTrainer" / "model_run" / "7"), train_steps=2,
                      custom_config={"preset": preset, "overrides": overrides, "name": "r"})
     restoration_trainer.run_fn(fn_args)
     meta = json.load(open(tmp_path / "serving" / "restorer.json"))
@@ -54,4 +54,6 @@ def test_run_fn_trains_and_exports_a_restorer(privileged_pairs, tmp_path, preset
     loaded = tf.saved_model.load(str(tmp_path / "serving"))
     out = loaded.signatures["restore_tensor"](images=tf.zeros((1, 24, 32, 3)))["restored"]
     assert out.shape == (1, 24, 32, 3) and np.isfinite(out.numpy()).all()
-    assert glob.glob(str(tmp_path / "run" / "checkpoints" / "ckpt-*"))
+    assert glob.glob(str(tmp_path / "RestorationTrainer" / "model_run" / "7" / "logs" / "*"))
+    # Checkpoints lived beside the executions and went once the model was exported.
+    assert os.listdir(tmp_path / "RestorationTrainer" / "checkpoints") == []
