@@ -18,6 +18,10 @@ def add_parser(sub) -> None:
     serve.add_argument("--builtin", action="store_true",
                        help="use the built-in server even when tensorflow_model_server is installed")
     serve.add_argument("--max-body-mb", type=float, default=64, help="request size limit (built-in server)")
+    serve.add_argument("--max-connections", type=int, default=64,
+                       help="connections served at once; more wait in the listen backlog (built-in server)")
+    serve.add_argument("--timeout", type=float, default=30,
+                       help="seconds a connection may stay silent mid-request or idle (built-in server)")
     serve.set_defaults(func=_serve)
 
     predict = sub.add_parser("predict", help="segment an image with a served model")
@@ -42,7 +46,8 @@ def _serve(args) -> int:
     from serving.server import ModelRepository, make_server  # pylint: disable=g-import-not-at-top
 
     repository = ModelRepository(args.models)
-    server = make_server(repository, args.host, args.port, int(args.max_body_mb * (1 << 20)))
+    server = make_server(repository, args.host, args.port, int(args.max_body_mb * (1 << 20)),
+                         max_connections=args.max_connections, timeout=args.timeout)
     print(f"dsr serve: built-in server on http://{args.host}:{server.server_address[1]} serving "
           f"{', '.join(f'{n} (v{m.version})' for n, m in repository.models.items())}; Ctrl-C stops",
           file=sys.stderr)

@@ -21,6 +21,7 @@ import functools
 
 import numpy as np
 
+from image_codecs import pixel_budget
 from image_codecs.base import BitstreamError, Codec, CodecError, QualityRange, check_image
 from image_codecs.bpg.bitio import BpgFormatError, read_ue7, write_ue7
 from image_codecs.registry import register
@@ -193,6 +194,7 @@ class Ir2iCodec(Codec):
 
     def decode(self, data: bytes) -> np.ndarray:
         header, offset = parse_header(data)
+        pixel_budget.check(header.width, header.height, "ir2i")
         c = self.config
         if (header.stages, header.bits, header.patch, header.first_stages) != (
                 c.stages, c.bits, c.patch, c.first_stages):

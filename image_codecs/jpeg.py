@@ -6,6 +6,7 @@ import io
 import numpy as np
 from PIL import Image
 
+from image_codecs import pixel_budget
 from image_codecs.base import BitstreamError, Codec, QualityRange, check_image
 from image_codecs.registry import register
 
@@ -27,6 +28,7 @@ class JpegCodec(Codec):
     def decode(self, data: bytes) -> np.ndarray:
         if not data.startswith(b"\xff\xd8"):
             raise BitstreamError("jpeg: data does not start with the JPEG SOI marker")
+        pixel_budget.check_image_bytes(data, "jpeg")
         try:
             with Image.open(io.BytesIO(data)) as im:
                 if im.format != "JPEG":

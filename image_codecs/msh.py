@@ -13,6 +13,7 @@ import os
 
 import numpy as np
 
+from image_codecs import pixel_budget
 from image_codecs.base import BitstreamError, Codec, CodecError, QualityRange, check_image
 from image_codecs.bpg.bitio import BpgFormatError, read_ue7, write_ue7
 from image_codecs.registry import register
@@ -60,6 +61,8 @@ def unpack(data: bytes) -> list:
                 values = []
                 for _ in range(n):
                     v, pos = read_ue7(data, pos, f"tensor {i} value")
+                    if v >= 1 << 31:
+                        raise BitstreamError(f"msh: tensor {i} value {v} does not fit an int32")
                     values.append(v)
                 tensors.append(np.array(values, np.int32))
             else:
@@ -132,6 +135,9 @@ class MshCodec(Codec):
 
     def decode(self, data: bytes) -> np.ndarray:
         tensors = unpack(data)
+        shapes = [t for t in tensors if not isinstance(t, bytes)]
+        if shapes and len(shapes[0]) == 2:  # the image's (height, width), as compress wrote it
+            pixel_budget.check(int(shapes[0][1]), int(shapes[0][0]), "msh")
         try:
             image = _load(self.model_path).decompress(*tensors)
         except (TypeError, ValueError) as e:

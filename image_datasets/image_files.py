@@ -13,6 +13,8 @@ import os
 import numpy as np
 from PIL import Image
 
+from image_codecs import pixel_budget
+
 __all__ = ["BadImageError", "read_image", "read_mask", "encode_png", "decode_png", "to_uint8_rgb"]
 
 _TIFF = (".tif", ".tiff")
@@ -41,6 +43,10 @@ def _open_array(path: str) -> tuple[np.ndarray, str]:
             pass  # Fall back to Pillow, which reads some TIFFs tifffile does not.
     try:
         with Image.open(path) as im:
+            try:
+                pixel_budget.check(im.size[0], im.size[1], path)
+            except pixel_budget.PixelBudgetError as e:
+                raise BadImageError(path, str(e).split(": ", 1)[1], "too_large") from e
             im.load()
             mode = im.mode
             if mode in ("P", "PA"):
@@ -53,6 +59,8 @@ def _open_array(path: str) -> tuple[np.ndarray, str]:
             return np.asarray(im), mode
     except BadImageError:
         raise
+    except Image.DecompressionBombError as e:  # over twice Pillow's own limit: refused by Image.open
+        raise BadImageError(path, f"declares too many pixels to decode: {e}", "too_large") from e
     except Exception as e:  # PIL raises many types for corrupt or truncated files.
         raise BadImageError(path, f"cannot decode: {type(e).__name__}: {e}") from e
 

@@ -17,7 +17,7 @@ import numpy as np
 
 __all__ = ["RequestError", "parse_path", "decode_json_value", "encode_tensor", "PATH"]
 
-PATH = re.compile(r"^/v1/models/(?P<name>[A-Za-z0-9_.\-]+)(?:/versions/(?P<version>\d+))?"
+PATH = re.compile(r"^/v1/models/(?P<name>[A-Za-z0-9_.\-]{1,256})(?:/versions/(?P<version>\d{1,18}))?"
                   r"(?P<verb>:predict|/metadata)?$")
 
 

@@ -1,9 +1,18 @@
 """A built-in REST server speaking TF Serving's API subset (``serving.rest_api``) over the
 SavedModels in a TF Serving model directory, for machines without ``tensorflow_model_server``.
 
-Serves the latest version of each model, on loopback by default, one thread per request
-with at most ``max_concurrent`` inferences at a time; bodies above ``max_body_bytes`` get
-413, malformed requests 400, unknown models or versions 404, and the server keeps serving.
+Serves the latest version of each model, on loopback by default. Limits, each answered with a
+4xx and a message while the server keeps serving:
+  - ``Content-Length`` missing 411; not a non-negative number 400; above ``max_body_bytes`` 413
+    (the body is not read);
+  - a body or an idle keep-alive connection silent for ``timeout`` seconds: 408 and the
+    connection closes; at most ``max_connections`` connections are served at once (more wait
+    in a listen backlog of ``BACKLOG``);
+  - JSON nested deeper than Python can parse: 400;
+  - an image input whose header declares more pixels than the pixel budget
+    (``image_codecs.pixel_budget``, ``$DSR_MAX_PIXELS``): 413, before anything is decoded;
+  - at most ``max_concurrent`` inferences run at a time.
+Malformed requests get 400, unknown models, versions or paths 404.
 """
 from __future__ import annotations
 
@@ -11,18 +20,33 @@ import http.server
 import json
 import logging
 import os
+import socket
 import threading
 from typing import Any
 
 import numpy as np
 import tensorflow as tf
 
+from image_codecs import pixel_budget
 from serving import layout
 from serving.rest_api import RequestError, decode_json_value, encode_tensor, parse_path
 
 __all__ = ["ModelRepository", "make_server", "DEFAULT_MAX_BODY"]
 
 DEFAULT_MAX_BODY = 64 << 20
+BACKLOG = 128
+
+
+def _check_image_inputs(name: str, value: Any) -> None:
+    """Raises 413 for an encoded image among ``value``'s bytes whose header is over the budget."""
+    if isinstance(value, bytes):
+        try:
+            pixel_budget.check_image_bytes(value, f"input {name!r}")
+        except pixel_budget.PixelBudgetError as e:
+            raise RequestError(413, str(e)) from e
+    elif isinstance(value, list):
+        for v in value:
+            _check_image_inputs(name, v)
 
 
 class _Model:
@@ -86,6 +110,8 @@ class _Model:
             raise RequestError(400, f"missing inputs {missing} for signature {signature!r}")
         tensors = {}
         for k, spec in specs.items():
+            if spec.dtype == tf.string:
+                _check_image_inputs(k, values[k])
             try:
                 tensors[k] = tf.constant(values[k], dtype=spec.dtype)
             except (ValueError, TypeError) as e:
@@ -129,13 +155,50 @@ class ModelRepository:
         return model
 
 
+class _BoundedServer(http.server.ThreadingHTTPServer):
+    """A thread per connection, at most ``max_connections`` at once: when all are busy the
+    accept loop waits, and new connections queue in a listen backlog of ``BACKLOG``."""
+
+    request_queue_size = BACKLOG
+    daemon_threads = True
+
+    def __init__(self, address, handler, max_connections: int):
+        super().__init__(address, handler)
+        self._connections = threading.BoundedSemaphore(max_connections)
+
+    def process_request(self, request, client_address):
+        self._connections.acquire()
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._connections.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._connections.release()
+
+
 def make_server(repository: ModelRepository, host: str = "127.0.0.1", port: int = 8501,
-                max_body_bytes: int = DEFAULT_MAX_BODY, max_concurrent: int = 2) -> http.server.ThreadingHTTPServer:
+                max_body_bytes: int = DEFAULT_MAX_BODY, max_concurrent: int = 2, max_connections: int = 64,
+                timeout: float = 30.0) -> http.server.ThreadingHTTPServer:
     """A ready HTTP server (call ``serve_forever``); ``port`` 0 picks a free port."""
     slots = threading.BoundedSemaphore(max_concurrent)
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            self.timeout = timeout  # a socket timeout on every read: slow or short bodies, idle keep-alives
+            super().setup()
+
+        def handle_one_request(self):
+            try:
+                super().handle_one_request()
+            except (socket.timeout, TimeoutError):
+                self.close_connection = True  # idle between requests: close quietly
 
         def _send(self, status: int, payload: dict):
             data = json.dumps(payload).encode()
@@ -159,25 +222,39 @@ def make_server(repository: ModelRepository, host: str = "127.0.0.1", port: int 
                         "status": {"error_code": "OK", "error_message": ""}}]})
                 if verb != "predict":
                     raise RequestError(405, f"POST is only for :predict, not {verb}")
-                length = self.headers.get("Content-Length")
-                if length is None:
-                    raise RequestError(411, "Content-Length is required")
-                if int(length) > max_body_bytes:
-                    self.close_connection = True
-                    raise RequestError(413, f"request body of {int(length)} bytes exceeds the limit of "
-                                            f"{max_body_bytes} bytes")
-                raw = self.rfile.read(int(length))
+                raw = self._read_body()
                 try:
                     body = json.loads(raw)
                 except (json.JSONDecodeError, UnicodeDecodeError) as e:
                     raise RequestError(400, f"the body is not valid JSON: {e}") from e
+                except RecursionError as e:
+                    raise RequestError(400, "the body's JSON is nested too deeply") from e
                 with slots:
                     return self._send(200, model.predict(body))
             except RequestError as e:
+                if e.status in (400, 408, 411, 413):
+                    self.close_connection = True  # the rest of the stream cannot be trusted
                 return self._send(e.status, {"error": str(e)})
             except Exception as e:  # pylint: disable=broad-except
                 logging.exception("internal error on %s", self.path)
                 return self._send(500, {"error": f"{type(e).__name__}: {e}"})
+
+        def _read_body(self) -> bytes:
+            length = self.headers.get("Content-Length")
+            if length is None:
+                raise RequestError(411, "Content-Length is required")
+            if not length.strip().isdigit() or len(length.strip()) > 18:
+                raise RequestError(400, f"Content-Length {length[:40]!r} is not a non-negative whole number")
+            n = int(length)
+            if n > max_body_bytes:
+                raise RequestError(413, f"request body of {n} bytes exceeds the limit of {max_body_bytes} bytes")
+            try:
+                raw = self.rfile.read(n)
+            except (socket.timeout, TimeoutError) as e:
+                raise RequestError(408, f"the body did not arrive within {timeout:g} s") from e
+            if len(raw) != n:
+                raise RequestError(400, f"the body ended after {len(raw)} of the {n} bytes Content-Length announced")
+            return raw
 
         def do_GET(self):  # noqa: N802
             self._handle("GET")
@@ -188,6 +265,4 @@ def make_server(repository: ModelRepository, host: str = "127.0.0.1", port: int 
         def log_message(self, fmt, *args):
             logging.info("%s %s", self.address_string(), fmt % args)
 
-    server = http.server.ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
-    return server
+    return _BoundedServer((host, port), Handler, max_connections)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from image_codecs import external
+from image_codecs import external, pixel_budget
 from image_codecs.base import CodecError
 from image_codecs.bpg import colour, container, hevc
 from image_codecs.bpg.bitio import BpgFormatError
@@ -38,6 +38,7 @@ def decode_planes(data: bytes) -> tuple[container.BpgFile, list[np.ndarray]]:
     padded to the coded size (uint8 or uint16)."""
     f = container.parse(data)
     h = f.header
+    pixel_budget.check(h.width, h.height, "bpg")
     cb = f.hevc_header.cb_size
     cw, ch = -(-h.width // cb) * cb, -(-h.height // cb) * cb
     chroma = h.chroma_format_idc

@@ -152,3 +152,13 @@ def test_command_line_encode_decode_eval(models, tmp_path, capsys):
                       "--images", str(src), "--progressive"]) == 0
     table = capsys.readouterr().out.splitlines()
     assert len(table) == 3 and table[1].split()[:3] == ["2", "1", f"{results[0]['bpp']:.4f}"]
+
+
+def test_a_header_over_the_pixel_budget_is_refused_before_decoding(models, rng):
+    from image_codecs import pixel_budget
+    codec = registry.make_codec("ir2i", 4, model=models["ir2i"])
+    stream = codec.encode(rng.integers(0, 256, (32, 32, 3), dtype=np.uint8))
+    header, offset = ir2i.parse_header(stream)
+    header.height, header.width = 8192, 8192
+    with pytest.raises(pixel_budget.PixelBudgetError, match="ir2i: declares 8192x8192"):
+        codec.decode(header.to_bytes() + stream[offset:])

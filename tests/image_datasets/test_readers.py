@@ -133,3 +133,13 @@ def test_plan_adds_privileged_and_auxiliary(cityscapes_root, tmp_path, rng):
 def test_fingerprint_patterns_need_no_files():
     config = ingest.IngestConfig(dataset="inria", root="/does/not/exist")
     assert ingest.fingerprint_patterns(config)["train"] == "train/images/*.tif"
+
+
+def test_an_image_over_the_pixel_budget_is_refused_by_name_before_decoding(tmp_path, monkeypatch):
+    from image_datasets import image_files
+    path = str(tmp_path / "huge.png")
+    Image.new("RGB", (300, 200)).save(path)
+    monkeypatch.setenv("DSR_MAX_PIXELS", "50000")
+    with pytest.raises(image_files.BadImageError, match=r"huge.png: declares 300x200 = 60,000 pixels") as err:
+        image_files.read_image(path)
+    assert err.value.code == "too_large"

@@ -2,7 +2,9 @@
 import base64
 import json
 import os
+import socket
 import threading
+import time
 import urllib.request
 
 import numpy as np
@@ -24,7 +26,7 @@ def served(tmp_path_factory):
                                                low_level_filters=4))
     export.export(net, str(root / "segmenter" / "1700000000"), 3)
     config = layout.write_models_config(str(root))
-    server = make_server(ModelRepository(str(root)), port=0, max_body_bytes=200_000)
+    server = make_server(ModelRepository(str(root)), port=0, max_body_bytes=200_000, max_connections=8, timeout=2)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}", str(root), config
@@ -82,6 +84,8 @@ def _raw(url, path, body: bytes, headers=None):
     ("/v1/models/other:predict", b'{"instances": [1]}', 404, "no model named"),
     ("/v1/models/segmenter/versions/7:predict", b'{"instances": [1]}', 404, "no servable version 7"),
     ("/v2/nothing", b"{}", 404, "unknown path"),
+    ("/v1/models/segmenter/versions/" + "9" * 5000 + ":predict", b"{}", 404, "unknown path"),
+    ("/v1/models/segmenter:predict", b"[" * 100_000 + b"]" * 100_000, 400, "nested too deeply"),
 ])
 def test_bad_requests_get_4xx_with_a_message_and_the_server_keeps_serving(served, path, body, status, message):
     url = served[0]
@@ -128,3 +132,60 @@ def test_dsr_predict_writes_the_served_mask(served, tmp_path):
                  "--out", str(tmp_path / "m2.png")]) == 1
     (tmp_path / "bad.png").write_bytes(b"junk")
     assert main(["predict", "--url", url, str(tmp_path / "bad.png"), "--out", str(tmp_path / "m3.png")]) == 2
+
+
+def _exchange(url, request: bytes, read_timeout=10.0) -> bytes:
+    """Sends raw bytes on a fresh connection and returns everything the server answers."""
+    host, port = url.rsplit(":", 1)
+    with socket.create_connection((host.split("//")[1], int(port)), timeout=read_timeout) as sock:
+        sock.sendall(request)
+        chunks = []
+        while True:
+            try:
+                data = sock.recv(65536)
+            except socket.timeout:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        return b"".join(chunks)
+
+
+@pytest.mark.parametrize("length,status,message", [
+    ("-1", 400, "not a non-negative whole number"),
+    ("abc", 400, "not a non-negative whole number"),
+    ("9" * 30, 400, "not a non-negative whole number"),
+    ("1000000000000", 413, "exceeds the limit"),
+])
+def test_bad_content_length_is_refused_before_reading(served, length, status, message):
+    head = (f"POST /v1/models/segmenter:predict HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n").encode()
+    answer = _exchange(served[0], head + b"{}" * 10)
+    assert answer.startswith(f"HTTP/1.1 {status}".encode()) and message.encode() in answer, answer[:300]
+
+
+def test_a_short_body_times_out_with_408_and_the_connection_closes(served):
+    head = b"POST /v1/models/segmenter:predict HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"
+    start = time.monotonic()
+    answer = _exchange(served[0], head)  # returns when the server closes
+    assert answer.startswith(b"HTTP/1.1 408") and b"did not arrive within 2 s" in answer, answer[:300]
+    assert time.monotonic() - start < 8
+
+
+def test_an_image_over_the_pixel_budget_gets_413_before_decoding(served):
+    from tests.image_codecs.test_pixel_budget import png_header_only  # pylint: disable=import-outside-toplevel
+    body = json.dumps({"instances": [{"b64": base64.b64encode(png_header_only(20000, 20000)).decode()}]}).encode()
+    status, payload = _raw(served[0], "/v1/models/segmenter:predict", body)
+    assert status == 413 and "input 'images': declares 20000x20000" in payload["error"], payload
+
+
+def test_idle_connections_do_not_starve_the_server(served):
+    url = served[0]
+    host, port = url.split("//")[1].split(":")
+    idle = [socket.create_connection((host, int(port))) for _ in range(20)]  # more than max_connections
+    try:
+        start = time.monotonic()
+        assert ServingClient(url).segment("segmenter", _png()).shape == (40, 56)
+        assert time.monotonic() - start < 15  # idle ones time out after 2 s and free their slots
+    finally:
+        for s in idle:
+            s.close()
