@@ -134,6 +134,37 @@ def select_privileged(image_ids: list[str], fraction: float, seed: int = 0) -> s
     return set(ranked[:count])
 
 
+def _printable_id(image_id: str) -> str:
+    """File names that are not valid UTF-8 reach Python with surrogate escapes, which cannot
+    be written to a tf.Example or hashed: their bytes are kept as backslash escapes."""
+    try:
+        image_id.encode()
+        return image_id
+    except UnicodeEncodeError:
+        return image_id.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _checked(splits: dict[str, list[Sample]]) -> dict[str, list[Sample]]:
+    """Ids made printable; two samples of one split with one id (a file listed twice, a city
+    folder that is a symlink to another) refused, naming both files."""
+    out = {}
+    for split, samples in splits.items():
+        samples = [dataclasses.replace(s, image_id=_printable_id(s.image_id)) for s in samples]
+        seen: dict[str, Sample] = {}
+        for s in samples:
+            if s.image_id in seen:
+                raise ValueError(f"split {split!r}: image id {s.image_id!r} is given by both "
+                                 f"{seen[s.image_id].image_path} and {s.image_path} (a duplicated or symlinked folder?)")
+            seen[s.image_id] = s
+        out[split] = samples
+    return out
+
+
+# Splits drawn from another split (privileged: a subset of train) or from outside the dataset
+# (auxiliary): their rejections are reported, but the bad fraction is judged on the source splits.
+DERIVED_SPLITS = ("privileged", "auxiliary")
+
+
 def plan_samples(config: IngestConfig) -> tuple[dict[str, list[Sample]], DatasetReader,
                                                 Optional[DatasetReader]]:
     """Lists the samples of every output split.
@@ -142,7 +173,7 @@ def plan_samples(config: IngestConfig) -> tuple[dict[str, list[Sample]], Dataset
       (samples per split, the primary reader, the auxiliary reader or None).
     """
     reader = make_reader(config.dataset, config.root, config)
-    splits = reader.list_samples()
+    splits = _checked(reader.list_samples())
     if config.max_images_per_split:
         splits = {k: v[: config.max_images_per_split] for k, v in splits.items()}
     if "train" in splits and config.privileged_fraction > 0:

@@ -25,6 +25,22 @@ INGEST_CONFIG_KEY = "ingest_config"
 SUMMARY_FILE = "ingest_summary.json"
 
 
+def _summary(splits: dict, counters) -> dict:
+    """Per split: samples planned, examples written, rejections by reason (counters are named
+    ``<split>/<name>``; a counter reported by several steps is summed)."""
+    summary = {"samples": {k: len(v) for k, v in sorted(splits.items())},
+               "examples": {k: 0 for k in sorted(splits)}, "rejected": {k: {} for k in sorted(splits)}}
+    for counter in counters:
+        split, _, name = counter.key.metric.name.partition("/")
+        if name == "examples":
+            summary["examples"][split] += counter.committed
+        elif name.startswith("rejected_"):
+            reasons = summary["rejected"][split]
+            reasons[name[len("rejected_"):]] = reasons.get(name[len("rejected_"):], 0) + counter.committed
+    summary["rejected"] = {k: dict(sorted(v.items())) for k, v in summary["rejected"].items()}
+    return summary
+
+
 class Executor(base_beam_executor.BaseBeamExecutor):
     """Reads a dataset layout into TFRecords of tf.Examples (see image_datasets.features)."""
 
@@ -41,17 +57,16 @@ class Executor(base_beam_executor.BaseBeamExecutor):
 
         pipeline = self._make_beam_pipeline()
         for split, samples in sorted(splits.items()):
+            judged = None if split in ingest.DERIVED_SPLITS else config.max_bad_fraction
             _ = (pipeline
-                 | f"Ingest[{split}]" >> ingest_transform.IngestSplit(samples, split, config_json,
-                                                                      config.max_bad_fraction)
+                 | f"Ingest[{split}]" >> ingest_transform.IngestSplit(samples, split, config_json, judged)
                  | f"Write[{split}]" >> write_split.WriteSplit(
                      artifact_utils.get_split_uri([examples], split),
                      example_gen_pb2.FORMAT_TFRECORDS_GZIP))
         result = pipeline.run()
         result.wait_until_finish()
-        counters = {r.key.metric.name: r.committed for r in result.metrics().query(
-            beam.metrics.MetricsFilter().with_namespace(ingest_transform.COUNTER_NAMESPACE))["counters"]}
-        summary = {"samples": {k: len(v) for k, v in sorted(splits.items())}, "counters": counters}
+        summary = _summary(splits, result.metrics().query(
+            beam.metrics.MetricsFilter().with_namespace(ingest_transform.COUNTER_NAMESPACE))["counters"])
         io_utils.write_string_file(os.path.join(examples.uri, SUMMARY_FILE), json.dumps(summary, indent=2))
         examples.set_string_custom_property("payload_format", "FORMAT_TF_EXAMPLE")
         examples.set_string_custom_property("file_format", "tfrecords_gzip")

@@ -1,9 +1,11 @@
 """Beam transforms of ImageExampleGen: load samples into tf.Examples, count rejections.
 
 Rejected samples (corrupt image, missing or mis-sized mask, unknown label ids,
-unsupported mode) are counted per reason in Beam counters and logged with the file and
-the reason; a split whose rejected share exceeds ``max_bad_fraction`` fails the run with
-a message listing them. Nothing is dropped silently.
+unsupported mode, over the pixel budget) are counted per split and reason in Beam counters
+named ``<split>/rejected_<reason>`` (examples: ``<split>/examples``) and logged with the file
+and the reason; a source split whose rejected share exceeds ``max_bad_fraction`` fails the run
+with a message listing them (derived splits, ``ingest.DERIVED_SPLITS``, are reported only: their
+files are a source split's, or outside the dataset). Nothing is dropped silently.
 """
 from __future__ import annotations
 
@@ -49,14 +51,14 @@ class _LoadSample(beam.DoFn):
         try:
             records = reader.load(sample)
         except BadSampleError as e:
-            beam.metrics.Metrics.counter(COUNTER_NAMESPACE, f"rejected_{e.code}").inc()
+            beam.metrics.Metrics.counter(COUNTER_NAMESPACE, f"{sample.split}/rejected_{e.code}").inc()
             logging.warning("ImageExampleGen: skipping %s (split %s): %s [%s]", e.path, sample.split,
                             e.reason, e.code)
             yield beam.pvalue.TaggedOutput(REJECTED, (sample.split, e.path, e.code, e.reason))
             return
         dataset = "auxiliary" if sample.split == "auxiliary" else self._dataset
         for record in records:
-            beam.metrics.Metrics.counter(COUNTER_NAMESPACE, f"examples_{sample.split}").inc()
+            beam.metrics.Metrics.counter(COUNTER_NAMESPACE, f"{sample.split}/examples").inc()
             yield features.make_example(record.image, record.label, record.image_id, dataset,
                                         sample.split).SerializeToString()
 
@@ -73,14 +75,16 @@ def _check_rejections(rejected: list, split: str, total: int, max_fraction: floa
 
 @beam.ptransform_fn
 def IngestSplit(pipeline, samples: list[Sample], split: str, config_json: str,  # pylint: disable=invalid-name
-                max_bad_fraction: float) -> beam.PCollection:
-    """Loads one split's samples; returns its serialized examples."""
+                max_bad_fraction: float | None) -> beam.PCollection:
+    """Loads one split's samples; returns its serialized examples. ``max_bad_fraction`` None:
+    rejections are counted, never fatal."""
     results = (pipeline
                | "Create" >> beam.Create(samples, reshuffle=False)
                | "Reshuffle" >> beam.Reshuffle()
                | "Load" >> beam.ParDo(_LoadSample(config_json)).with_outputs(REJECTED, main="examples"))
-    _ = (results[REJECTED]
-         | "ListRejected" >> beam.combiners.ToList()
-         | "CheckRejected" >> beam.Map(_check_rejections, split=split, total=len(samples),
-                                       max_fraction=max_bad_fraction))
+    if max_bad_fraction is not None:
+        _ = (results[REJECTED]
+             | "ListRejected" >> beam.combiners.ToList()
+             | "CheckRejected" >> beam.Map(_check_rejections, split=split, total=len(samples),
+                                           max_fraction=max_bad_fraction))
     return results["examples"]

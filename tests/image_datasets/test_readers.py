@@ -143,3 +143,30 @@ def test_an_image_over_the_pixel_budget_is_refused_by_name_before_decoding(tmp_p
     with pytest.raises(image_files.BadImageError, match=r"huge.png: declares 300x200 = 60,000 pixels") as err:
         image_files.read_image(path)
     assert err.value.code == "too_large"
+
+
+def test_a_city_folder_symlinked_to_another_is_refused_naming_both_files(cityscapes_root):
+    for kind in ("leftImg8bit", "gtFine"):
+        os.symlink(os.path.join(cityscapes_root, kind, "train", "aachen"),
+                   os.path.join(cityscapes_root, kind, "train", "zz_copy"))
+    config = ingest.IngestConfig(dataset="cityscapes", root=cityscapes_root)
+    with pytest.raises(ValueError, match=r"split 'train': image id 'aachen_000000_000019' is given by both "
+                                         r".*aachen_000000_000019_leftImg8bit.png and .*zz_copy"):
+        ingest.plan_samples(config)
+
+
+def test_a_file_name_that_is_not_utf8_is_ingested_under_an_escaped_id(cityscapes_root):
+    from image_datasets import features
+    city = os.fsencode(os.path.join(cityscapes_root, "leftImg8bit", "train", "aachen"))
+    labels_dir = os.fsencode(os.path.join(cityscapes_root, "gtFine", "train", "aachen"))
+    os.rename(os.path.join(city, b"aachen_000000_000019_leftImg8bit.png"),
+              os.path.join(city, b"aachen_\xff00000_000019_leftImg8bit.png"))
+    os.rename(os.path.join(labels_dir, b"aachen_000000_000019_gtFine_labelIds.png"),
+              os.path.join(labels_dir, b"aachen_\xff00000_000019_gtFine_labelIds.png"))
+    config = ingest.IngestConfig(dataset="cityscapes", root=cityscapes_root, privileged_fraction=0.5)
+    splits, reader, _ = ingest.plan_samples(config)
+    (odd,) = [s for s in splits["train"] if "\\xff" in s.image_id]
+    assert odd.image_id == "aachen_\\xff00000_000019"
+    (record,) = reader.load(odd)
+    example = features.make_example(record.image, record.label, odd.image_id, "cityscapes", "train")
+    assert features.parse_example(example.SerializeToString())["image_id"] == "aachen_\\xff00000_000019"

@@ -46,7 +46,8 @@ def test_examples_carry_the_schema_and_all_splits(cityscapes_root, tmp_path):
     privileged = _read_split(examples.uri, "privileged")
     assert {e["image_id"] for e in privileged} <= {e["image_id"] for e in train} and len(privileged) == 2
     summary = json.load(open(os.path.join(examples.uri, executor.SUMMARY_FILE)))
-    assert summary["counters"]["examples_train"] == 4
+    assert summary["examples"] == {"privileged": 2, "train": 4, "val": 2}
+    assert summary["rejected"] == {"privileged": {}, "train": {}, "val": {}}
 
 
 def test_bad_samples_are_counted_and_skipped_under_the_threshold(cityscapes_root, tmp_path):
@@ -57,7 +58,7 @@ def test_bad_samples_are_counted_and_skipped_under_the_threshold(cityscapes_root
     examples = _run(config, tmp_path / "out")
     assert len(_read_split(examples.uri, "train")) == 3
     summary = json.load(open(os.path.join(examples.uri, executor.SUMMARY_FILE)))
-    assert summary["counters"]["rejected_unknown_labels"] == 1
+    assert summary["rejected"]["train"] == {"unknown_labels": 1} and summary["examples"]["train"] == 3
 
 
 def test_too_many_bad_samples_fail_the_run_naming_them(cityscapes_root, tmp_path):
@@ -84,3 +85,25 @@ def test_component_builds_fingerprint_patterns_without_io():
     component = ImageExampleGen(config)
     splits = json.loads(component.exec_properties["input_config"])["splits"]
     assert {s["name"] for s in splits} == {"train", "val", "test", "privileged"}
+
+
+def test_a_bad_privileged_image_is_judged_with_train_and_counted_per_split(cityscapes_root, tmp_path):
+    # 1 corrupt image of 4 in train (25%, within 30%) that is also one of the 2 privileged images
+    # (50% of that split) passes, and both splits report it; two runs write the same summary.
+    config = ingest.IngestConfig(dataset="cityscapes", root=cityscapes_root, privileged_fraction=0.5,
+                                 max_bad_fraction=0.3)
+    ids = [os.path.basename(p)[:-len("_leftImg8bit.png")]
+           for p in glob.glob(os.path.join(cityscapes_root, "leftImg8bit/train/*/*.png"))]
+    victim = sorted(ingest.select_privileged(ids, 0.5))[0]
+    (path,) = glob.glob(os.path.join(cityscapes_root, f"leftImg8bit/train/*/{victim}_leftImg8bit.png"))
+    with open(path, "wb") as f:
+        f.write(b"broken")
+    summaries = []
+    for run in ("a", "b"):
+        examples = _run(config, tmp_path / run)
+        summaries.append(open(os.path.join(examples.uri, executor.SUMMARY_FILE)).read())
+    assert summaries[0] == summaries[1]
+    summary = json.loads(summaries[0])
+    assert summary["samples"] == {"privileged": 2, "train": 4, "val": 2}
+    assert summary["examples"] == {"privileged": 1, "train": 3, "val": 2}
+    assert summary["rejected"] == {"privileged": {"unreadable": 1}, "train": {"unreadable": 1}, "val": {}}
