@@ -72,4 +72,6 @@ def _inspect(args) -> int:
         print(f"{split}: {stats['images']} images, {stats['ignored_pixels']} ignored pixels")
         for cid, count in sorted(stats["class_pixels"].items(), key=lambda kv: int(kv[0])):
             print(f"  {int(cid):3d} {names[int(cid)]:<16} {count:>12d}  {100 * count / total:5.1f}%")
+        for path, reason in sorted(stats["rejected"].items()):
+            print(f"  rejected {path}: {reason}")
     return 0

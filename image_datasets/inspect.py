@@ -17,10 +17,13 @@ __all__ = ["inspect_dataset"]
 
 
 def inspect_dataset(config: ingest.IngestConfig, progress: bool = True) -> dict:
-    """Returns ``{"dataset", "splits": {split: {"images", "class_pixels", "ignored_pixels"}}}``.
+    """Returns ``{"dataset", "splits": {split: {"images", "class_pixels", "ignored_pixels",
+    "rejected"}}}``.
 
-    ``class_pixels`` maps train ids (as strings) to pixel counts, omitting zeros. Samples
-    whose mask is missing, mis-sized or holds unknown ids are logged and not counted.
+    ``class_pixels`` maps train ids (as strings) to pixel counts, omitting zeros. A labeled
+    sample whose image or mask is missing, corrupt, truncated, over the pixel budget,
+    mis-sized or holding unknown ids is not counted: ``rejected`` maps its file to the reason,
+    and the inspection goes on.
     """
     reader = ingest.make_reader(config.dataset, config.root, config)
     out = {"dataset": config.dataset, "splits": {}}
@@ -29,7 +32,7 @@ def inspect_dataset(config: ingest.IngestConfig, progress: bool = True) -> dict:
     bar = tqdm.tqdm(total=total, desc="inspect", unit="img", disable=not progress)
     for split, samples in sorted(splits.items()):
         hist = np.zeros(256, np.int64)
-        images = 0
+        images, rejected = 0, {}
         for sample in samples:
             bar.update(1)
             if split in UNLABELED:
@@ -37,13 +40,14 @@ def inspect_dataset(config: ingest.IngestConfig, progress: bool = True) -> dict:
                 continue
             try:
                 raw = image_files.read_mask(sample.label_path)
-                with image_files.Image.open(sample.image_path) as im:
-                    size = im.size
-                if raw.shape != (size[1], size[0]):
-                    raise BadSampleError(sample.label_path, f"mask {raw.shape[::-1]} vs image {size}", "size_mismatch")
+                height, width = image_files.read_image(sample.image_path).shape[:2]  # truncated files fail here
+                if raw.shape != (height, width):
+                    raise BadSampleError(sample.label_path, f"mask {raw.shape[::-1]} vs image {(width, height)}",
+                                         "size_mismatch")
                 train = reader.table.to_train_ids(raw)
             except (image_files.BadImageError, BadSampleError, ValueError, OSError) as e:
                 logging.warning("inspect: skipping %s: %s", sample.image_path, e)
+                rejected[getattr(e, "path", sample.image_path)] = getattr(e, "reason", str(e))
                 continue
             images += 1
             hist += np.bincount(train.ravel(), minlength=256)
@@ -51,6 +55,7 @@ def inspect_dataset(config: ingest.IngestConfig, progress: bool = True) -> dict:
             "images": images,
             "class_pixels": {str(i): int(hist[i]) for i in range(reader.table.num_classes) if hist[i]},
             "ignored_pixels": int(hist[255]),
+            "rejected": rejected,
         }
     bar.close()
     return out

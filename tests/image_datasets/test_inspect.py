@@ -32,3 +32,16 @@ def test_inspect_agrees_with_cityscapesscripts(cityscapes_root):
         assert stats["images"] == images
         assert stats["class_pixels"] == counts
         assert stats["ignored_pixels"] == ignored
+
+
+def test_truncated_and_oversized_images_are_reported_per_file_and_inspection_goes_on(cityscapes_root, monkeypatch):
+    truncated, huge = sorted(glob.glob(os.path.join(cityscapes_root, "leftImg8bit", "train", "*", "*.png")))[:2]
+    data = open(truncated, "rb").read()
+    open(truncated, "wb").write(data[:len(data) // 2])
+    Image.new("RGB", (4000, 3000)).save(huge)  # 12 Mpx, over a 10 Mpx budget; its mask is 32x24
+    monkeypatch.setenv("DSR_MAX_PIXELS", "10000000")
+    result = inspect.inspect_dataset(ingest.IngestConfig(dataset="cityscapes", root=cityscapes_root), progress=False)
+    train = result["splits"]["train"]
+    assert train["images"] == 2 and set(train["rejected"]) == {truncated, huge}
+    assert "declares 4000x3000" in train["rejected"][huge] and "cannot decode" in train["rejected"][truncated]
+    assert result["splits"]["val"]["images"] == 2 and result["splits"]["val"]["rejected"] == {}
