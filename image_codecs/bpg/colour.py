@@ -114,7 +114,7 @@ def _interp_h16(tmp: np.ndarray, width: int, bit_depth: int, phase: int) -> np.n
 
 def upsample_420(plane: np.ndarray, height: int, width: int, bit_depth: int = 8, phase: int = 1) -> np.ndarray:
     """Half-resolution chroma ``[ceil(H/2), ceil(W/2)]`` -> ``[H, W]`` as bpgdec does."""
-    plane = plane[: (height + 1) // 2, : (width + 1) // 2].astype(np.int64)
+    plane = plane[: (height + 1) // 2, : (width + 1) // 2].astype(np.int32)  # 14-bit x taps: far below 2**31
     even, odd = _interp_p1(plane, 0, height)
     shift = bit_depth - 8
     vertical = _interleave(even, odd, 0, height)
@@ -124,7 +124,7 @@ def upsample_420(plane: np.ndarray, height: int, width: int, bit_depth: int = 8,
 
 def upsample_422(plane: np.ndarray, width: int, bit_depth: int = 8, phase: int = 1) -> np.ndarray:
     """Half-width chroma -> full width (bpgdec's interp2_h, on pixel values)."""
-    plane = plane[:, : (width + 1) // 2].astype(np.int64)
+    plane = plane[:, : (width + 1) // 2].astype(np.int32)
     return _interp_h16(plane << (14 - bit_depth), width, bit_depth, phase)
 
 
@@ -140,7 +140,17 @@ def to_rgb(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color_space: int, bit_
     y_one = int(np.rint(mult_y))
     y_offset = (-(16 << (bit_depth - 8)) * y_one + rnd) if limited_range else rnd
     center = 1 << (bit_depth - 1)
-    y, cb, cr = (p.astype(np.int64) for p in (y, cb, cr))
+    kr, kb = {0: (0.299, 0.114), 3: (0.2126, 0.0722), 4: (0.2627, 0.0593)}.get(color_space, (0.299, 0.114))
+    c_r_cr = int(np.rint(2 * (1 - kr) * mult_c))
+    c_g_cb = int(np.rint(2 * kb * (1 - kb) / (1 - kb - kr) * mult_c))
+    c_g_cr = int(np.rint(2 * kr * (1 - kr) / (1 - kb - kr) * mult_c))
+    c_b_cb = int(np.rint(2 * (1 - kb) * mult_c))
+    # The largest intermediate magnitude decides the integer type: int32 where it is exact
+    # (8-bit; half the memory traffic of int64), int64 otherwise.
+    chroma = {1: 0, 2: 2 * center * y_one}.get(color_space, max(c_r_cr, c_g_cb + c_g_cr, c_b_cb) * center)
+    bound = in_max * y_one + chroma + abs(y_offset)
+    dtype = np.int32 if bound < 2 ** 31 else np.int64
+    y, cb, cr = (p.astype(dtype) for p in (y, cb, cr))
     if color_space == 1:  # RGB stored as G, B, R
         planes = [cr, y, cb]
         out = [(p * y_one + y_offset) >> c_shift for p in planes]
@@ -149,11 +159,8 @@ def to_rgb(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color_space: int, bit_
         out = [((y - cg + co) * y_one + y_offset) >> c_shift, ((y + cg) * y_one + y_offset) >> c_shift,
                ((y - cg - co) * y_one + y_offset) >> c_shift]
     else:
-        kr, kb = {0: (0.299, 0.114), 3: (0.2126, 0.0722), 4: (0.2627, 0.0593)}[color_space]
-        c_r_cr = int(np.rint(2 * (1 - kr) * mult_c))
-        c_g_cb = int(np.rint(2 * kb * (1 - kb) / (1 - kb - kr) * mult_c))
-        c_g_cr = int(np.rint(2 * kr * (1 - kr) / (1 - kb - kr) * mult_c))
-        c_b_cb = int(np.rint(2 * (1 - kb) * mult_c))
+        if color_space not in (0, 3, 4):
+            raise ValueError(f"unsupported BPG colour space {color_space}")
         yv = y * y_one
         cbv, crv = cb - center, cr - center
         out = [(yv + c_r_cr * crv + y_offset) >> c_shift, (yv - c_g_cb * cbv - c_g_cr * crv + y_offset) >> c_shift,
