@@ -37,7 +37,7 @@ def source_datasets(files: list[str], domain: str, privileged_fraction: float = 
                     privileged_seed: int = 0) -> list[tf.data.Dataset]:
     """One dataset of ``(uint8 image, uint8 label, float weight)`` per training source of
     ``domain`` (see ``configurations.TrainingSource``)."""
-    sources = configurations.Configuration(domain, "O").sources
+    sources = configurations.TRAINING[domain].sources
     privileged = set()
     if any(s.subset != "all" for s in sources):
         if privileged_fraction <= 0:

@@ -17,6 +17,7 @@ import dataconf
 from image_codecs.specs import CodecSpec
 from image_datasets.ingest import IngestConfig
 from image_datasets.texture_city.generator import DemoSpec
+from keras_models.segmentation import configurations
 from keras_models.segmentation.configurations import Configuration
 from keras_models.segmentation.training import SegmentationTrainingConfig
 
@@ -240,8 +241,8 @@ class ExperimentConfig:
             raise ValueError(f"segmentation.specs {unknown} are not compression spec keys {keys}")
         for c in seg.parsed:
             if c.needs_codec and self.compression.splits:
-                needed = {"train"} if c.train not in ("O", "o") else set()
-                needed |= {seg.test_split} if c.test != "O" else set()
+                needed = {"train"} if c.training.reads != configurations.INGESTED else set()
+                needed |= {seg.test_split} if c.testing.reads != configurations.INGESTED else set()
                 missing = sorted(needed - set(self.compression.splits))
                 if missing:
                     raise ValueError(f"configuration {c} needs the compressed splits {missing}")
@@ -255,8 +256,8 @@ class ExperimentConfig:
             missing = sorted(set(seg.specs) - restored_specs)
             if missing:
                 raise ValueError(f"configuration {c} needs restored sets for {missing}: add them to restoration.specs")
-            needed = ({"train"} if c.train in ("R", "r", "o+r", "A") else set()) | (
-                {seg.test_split} if c.test == "R" else set())
+            needed = ({"train"} if c.training.reads == configurations.RESTORED else set()) | (
+                {seg.test_split} if c.testing.reads == configurations.RESTORED else set())
             missing = sorted(needed - set(self.restoration.splits))
             if missing:
                 raise ValueError(f"configuration {c} needs restored splits {missing}: add them to restoration.splits")

@@ -16,6 +16,7 @@ from components.dataset_restoration.component import DatasetRestoration
 from components.image_example_gen.component import ImageExampleGen
 import dataconf
 from image_datasets.labels import CITYSCAPES_SMALL_OBJECTS
+from keras_models.segmentation import configurations
 from keras_models.segmentation.configurations import Configuration
 from pipelines import evaluation
 from pipelines.config import ExperimentConfig
@@ -118,8 +119,6 @@ def _restoration(config: ExperimentConfig, compression: Compression) -> dict:
 
 
 SEED_PREFIX = "seed"
-_DOMAIN_IDS = {"O": "orig", "C": "comp", "R": "rest", "A": "auxrest", "o": "priv", "r": "privrest",
-               "o+c": "priv-comp", "o+r": "priv-rest"}
 
 
 def segmentation_ids(configuration: Configuration, spec_key: str | None = None,
@@ -128,14 +127,14 @@ def segmentation_ids(configuration: Configuration, spec_key: str | None = None,
     ``Evaluator.comp-on-orig.jpeg_q5``. Domains are spelled out (``orig``, ``priv-rest``...)
     because Kubeflow task names are case-insensitive (``OO`` vs ``oO``). A training seed other
     than 0 ends both ids (``.seed2``), so seed 0 keeps the ids (and the cache) of a one-seed run."""
-    c = configuration
-    trainer_parts = [spec_key] if c.train not in ("O", "o") else []
-    if c.train in ("R", "r", "o+r", "A"):
+    c, train = configuration, configuration.training
+    trainer_parts = [spec_key] if train.reads != configurations.INGESTED else []
+    if train.reads == configurations.RESTORED:
         trainer_parts.append(restorer)
     evaluator_parts = ([spec_key] if c.needs_codec else []) + ([restorer] if c.needs_restorer else [])
     suffix = [f"{SEED_PREFIX}{seed}"] if seed else []
-    return (".".join(["SegmentationTrainer", _DOMAIN_IDS[c.train]] + trainer_parts + suffix),
-            ".".join(["Evaluator", f"{_DOMAIN_IDS[c.train]}-on-{_DOMAIN_IDS[c.test]}"] + evaluator_parts + suffix))
+    return (".".join(["SegmentationTrainer", train.word] + trainer_parts + suffix),
+            ".".join(["Evaluator", f"{train.word}-on-{c.testing.word}"] + evaluator_parts + suffix))
 
 
 def _segmentation(config: ExperimentConfig, example_gen, compression, restored: dict) -> list:
@@ -143,16 +142,19 @@ def _segmentation(config: ExperimentConfig, example_gen, compression, restored: 
     num_classes, class_names, small = _label_info(ingest)
     trainers, components = {}, []
 
+    def domain_split(reads: str, split: str, key, restorer):
+        """The Examples channel and split name a domain reading ``reads`` takes ``split`` from."""
+        if reads == configurations.INGESTED:
+            return example_gen.outputs["examples"], split
+        if reads == configurations.COMPRESSED:
+            return compression.outputs["compressed_examples"], split_name(split, key)
+        return restored[(restorer, key)][1].outputs["restored_examples"], split_name(split, key)
+
     def trainer_for(c: Configuration, key, restorer, seed):
         trainer_id, _ = segmentation_ids(c, key, restorer, seed)
         if trainer_id in trainers:
             return trainers[trainer_id]
-        if c.train in ("O", "o"):
-            examples, split = example_gen.outputs["examples"], "train"
-        elif c.train in ("C", "o+c"):
-            examples, split = compression.outputs["compressed_examples"], split_name("train", key)
-        else:
-            examples, split = restored[(restorer, key)][1].outputs["restored_examples"], split_name("train", key)
+        examples, split = domain_split(c.training.reads, "train", key, restorer)
         trainer = tfx.components.Trainer(
             run_fn="components.segmentation_trainer.run_fn", examples=examples,
             train_args=tfx.proto.TrainArgs(splits=[split], num_steps=seg.steps),
@@ -172,13 +174,7 @@ def _segmentation(config: ExperimentConfig, example_gen, compression, restored: 
                           if c.needs_restorer else [None])
         for key, restorer, seed in itertools.product(keys, restorer_names, seg.seed_list):
             trainer = trainer_for(c, key, restorer, seed)
-            if c.test == "O":
-                examples, split = example_gen.outputs["examples"], seg.test_split
-            elif c.test == "C":
-                examples, split = compression.outputs["compressed_examples"], split_name(seg.test_split, key)
-            else:
-                examples = restored[(restorer, key)][1].outputs["restored_examples"]
-                split = split_name(seg.test_split, key)
+            examples, split = domain_split(c.testing.reads, seg.test_split, key, restorer)
             _, evaluator_id = segmentation_ids(c, key, restorer, seed)
             components.append(tfx.components.Evaluator(
                 examples=examples, model=trainer.outputs["model"], example_splits=[split],

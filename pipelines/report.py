@@ -39,13 +39,13 @@ def collection_cost(configuration: str, train_bpp: Optional[float], png_bpp: Opt
     """Mean bits per training pixel the server had to collect (paper Fig. 9): privileged
     images at their lossless PNG rate, compressed images at their codec rate, auxiliary
     images free."""
-    train = configuration[:-1]
-    c = train_bpp or 0.0
-    p = png_bpp
-    if p is None:
+    from keras_models.segmentation import configurations  # pylint: disable=g-import-not-at-top
+    c, p = train_bpp or 0.0, png_bpp
+    domain = configurations.TRAINING.get(configuration[:-1])
+    if p is None or domain is None:
         return None
-    return {"O": p, "C": c, "A": c, "R": c + fraction * p, "r": c + fraction * p, "o": fraction * p,
-            "o+c": fraction * p + (1 - fraction) * c, "o+r": fraction * p + c}.get(train)
+    originals, privileged, compressed, not_privileged = domain.cost
+    return originals * p + privileged * fraction * p + compressed * c + not_privileged * (1 - fraction) * c
 
 
 def _ci(interval: stats.Interval) -> str:

@@ -20,9 +20,6 @@ from pipelines import seed_statistics
 
 __all__ = ["EvaluationRow", "ReportData", "collect", "parse_evaluator_id", "latest_artifact"]
 
-_DOMAINS = {"orig": "O", "comp": "C", "rest": "R", "auxrest": "A", "priv": "o", "privrest": "r",
-            "priv-comp": "o+c", "priv-rest": "o+r"}
-
 
 @dataclasses.dataclass
 class EvaluationRow:
@@ -77,7 +74,7 @@ def latest_artifact(pipeline_root: str, component: str, output: str) -> Optional
 def parse_evaluator_id(component_id: str) -> tuple[str, Optional[str], Optional[str], int]:
     """``Evaluator.rest-on-orig.jpeg_q5.finenet.seed2`` -> ("RO", "jpeg_q5", "finenet", 2); no
     seed part means seed 0 (``pipelines.pipeline.segmentation_ids``)."""
-    from keras_models.segmentation.configurations import Configuration  # pylint: disable=g-import-not-at-top
+    from keras_models.segmentation.configurations import Configuration, domain_letter  # pylint: disable=g-import-not-at-top
     from pipelines.pipeline import SEED_PREFIX  # pylint: disable=g-import-not-at-top
     rest = component_id[len("Evaluator."):]
     seed = 0
@@ -86,7 +83,7 @@ def parse_evaluator_id(component_id: str) -> tuple[str, Optional[str], Optional[
         rest, seed = head, int(last[len(SEED_PREFIX):])
     config_part, _, tail = rest.partition(".")
     train, _, test = config_part.partition("-on-")
-    configuration = Configuration(_DOMAINS[train], _DOMAINS[test])
+    configuration = Configuration(domain_letter(train), domain_letter(test))
     restorer = None
     if configuration.needs_restorer and tail:
         tail, _, restorer = tail.rpartition(".")

@@ -20,12 +20,14 @@ import re
 
 from image_datasets import features
 
-__all__ = ["Configuration", "TrainingSource", "TRAINING_DOMAINS", "TEST_DOMAINS", "HYBRID_ORIGINAL_WEIGHT"]
+__all__ = ["Configuration", "TrainingSource", "TrainingDomain", "TestDomain", "TRAINING", "TEST",
+           "TRAINING_DOMAINS", "TEST_DOMAINS", "HYBRID_ORIGINAL_WEIGHT", "domain_letter"]
 
-TRAINING_DOMAINS = ("O", "C", "R", "A", "o", "r", "o+c", "o+r")
-TEST_DOMAINS = ("O", "C", "R")
 HYBRID_ORIGINAL_WEIGHT = 5.0
-_PATTERN = re.compile(r"^(o\+c|o\+r|O|C|R|A|o|r)(O|C|R)$")
+
+# Where a domain's images come from: the ingested originals, the Compression output, or the
+# DatasetRestoration output (the last two per codec spec; restored also per restorer).
+INGESTED, COMPRESSED, RESTORED = "ingested", "compressed", "restored"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,19 +45,69 @@ class TrainingSource:
     weight: float = 1.0
 
 
-_SOURCES = {
-    "O": (TrainingSource(features.IMAGE),),
-    "C": (TrainingSource(features.DECODED),),
-    "R": (TrainingSource(features.RESTORED),),
-    "A": (TrainingSource(features.RESTORED),),
-    "o": (TrainingSource(features.IMAGE, "privileged"),),
-    "r": (TrainingSource(features.RESTORED),),
-    "o+c": (TrainingSource(features.IMAGE, "privileged", HYBRID_ORIGINAL_WEIGHT),
-            TrainingSource(features.DECODED, "not_privileged")),
-    "o+r": (TrainingSource(features.IMAGE, "privileged", HYBRID_ORIGINAL_WEIGHT),
-            TrainingSource(features.RESTORED, "not_privileged")),
-}
-_TEST_FEATURE = {"O": features.IMAGE, "C": features.DECODED, "R": features.RESTORED}
+@dataclasses.dataclass(frozen=True)
+class TrainingDomain:
+    """Everything the system knows about one training domain.
+
+    Attributes:
+      letter: the paper's name (``O``, ``o+r``, ...).
+      word: its spelling in component ids (Kubeflow task names are case-insensitive).
+      sources: the parts of the training set.
+      reads: which artifact's train split it reads (``ingested``, ``compressed``, ``restored``).
+      restorer: the data its restorer learns from (``privileged``, ``auxiliary``) or None.
+      cost: data-collection cost in bits per pixel as coefficients of (every original at its
+        PNG rate, the privileged originals at it, every image at the codec rate, the images
+        that are not privileged at it).
+    """
+
+    letter: str
+    word: str
+    sources: tuple[TrainingSource, ...]
+    reads: str
+    restorer: str | None = None
+    cost: tuple[float, float, float, float] = (0, 0, 0, 0)
+
+
+@dataclasses.dataclass(frozen=True)
+class TestDomain:
+    """A test domain: its letter, id word, image feature and the artifact its split comes from."""
+
+    letter: str
+    word: str
+    feature: str
+    reads: str
+
+
+_PRIVILEGED_ORIGINALS = TrainingSource(features.IMAGE, "privileged", HYBRID_ORIGINAL_WEIGHT)
+TRAINING = {d.letter: d for d in (
+    TrainingDomain("O", "orig", (TrainingSource(features.IMAGE),), INGESTED, cost=(1, 0, 0, 0)),
+    TrainingDomain("C", "comp", (TrainingSource(features.DECODED),), COMPRESSED, cost=(0, 0, 1, 0)),
+    TrainingDomain("R", "rest", (TrainingSource(features.RESTORED),), RESTORED, "privileged", (0, 1, 1, 0)),
+    TrainingDomain("A", "auxrest", (TrainingSource(features.RESTORED),), RESTORED, "auxiliary", (0, 0, 1, 0)),
+    TrainingDomain("o", "priv", (TrainingSource(features.IMAGE, "privileged"),), INGESTED, cost=(0, 1, 0, 0)),
+    TrainingDomain("r", "privrest", (TrainingSource(features.RESTORED),), RESTORED, "privileged", (0, 1, 1, 0)),
+    TrainingDomain("o+c", "priv-comp", (_PRIVILEGED_ORIGINALS, TrainingSource(features.DECODED, "not_privileged")),
+                   COMPRESSED, cost=(0, 1, 0, 1)),
+    TrainingDomain("o+r", "priv-rest", (_PRIVILEGED_ORIGINALS, TrainingSource(features.RESTORED, "not_privileged")),
+                   RESTORED, "privileged", (0, 1, 1, 0)),
+)}
+TEST = {d.letter: d for d in (
+    TestDomain("O", "orig", features.IMAGE, INGESTED),
+    TestDomain("C", "comp", features.DECODED, COMPRESSED),
+    TestDomain("R", "rest", features.RESTORED, RESTORED),
+)}
+TRAINING_DOMAINS = tuple(TRAINING)
+TEST_DOMAINS = tuple(TEST)
+_PATTERN = re.compile("^(" + "|".join(re.escape(d) for d in sorted(TRAINING, key=len, reverse=True)) + ")("
+                      + "|".join(TEST) + ")$")
+
+
+def domain_letter(word: str) -> str:
+    """The domain letter of a component-id word (``priv-rest`` -> ``o+r``)."""
+    for domain in (*TRAINING.values(), *TEST.values()):
+        if domain.word == word:
+            return domain.letter
+    raise ValueError(f"unknown domain word {word!r}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,28 +139,34 @@ class Configuration:
         return self.name
 
     @property
+    def training(self) -> TrainingDomain:
+        return TRAINING[self.train]
+
+    @property
+    def testing(self) -> TestDomain:
+        return TEST[self.test]
+
+    @property
     def sources(self) -> tuple[TrainingSource, ...]:
         """The parts of the training set."""
-        return _SOURCES[self.train]
+        return self.training.sources
 
     @property
     def test_feature(self) -> str:
         """The image feature the test images are read from."""
-        return _TEST_FEATURE[self.test]
+        return self.testing.feature
 
     @property
     def needs_codec(self) -> bool:
         """Whether training or testing uses compressed (or restored) images."""
-        return self.train not in ("O", "o") or self.test != "O"
+        return self.training.reads != INGESTED or self.testing.reads != INGESTED
 
     @property
     def needs_restorer(self) -> str | None:
         """``privileged`` or ``auxiliary`` when a restorer is involved, else None."""
-        if self.train == "A":
-            return "auxiliary"
-        if self.train in ("R", "r", "o+r") or self.test == "R":
-            return "privileged"
-        return None
+        if self.training.restorer:
+            return self.training.restorer
+        return "privileged" if self.testing.reads == RESTORED else None
 
     @property
     def training_key(self) -> str:

@@ -43,3 +43,22 @@ def test_restorer_and_codec_needs():
     assert not Configuration.parse("OO").needs_codec and not Configuration.parse("oO").needs_codec
     assert Configuration.parse("OC").needs_codec
     assert Configuration.parse("OO").training_key == Configuration.parse("OC").training_key
+
+
+def test_each_domain_word_is_unique_per_kind_and_parses_back():
+    from keras_models.segmentation import configurations
+    for table in (configurations.TRAINING, configurations.TEST):
+        words = [d.word for d in table.values()]
+        assert len(set(words)) == len(words)
+        assert all(configurations.domain_letter(d.word) == d.letter for d in table.values())
+    with pytest.raises(ValueError, match="unknown domain word 'nope'"):
+        configurations.domain_letter("nope")
+
+
+def test_domains_read_the_artifact_their_images_come_from():
+    from keras_models.segmentation import configurations as c
+    assert {k: d.reads for k, d in c.TRAINING.items()} == {
+        "O": "ingested", "o": "ingested", "C": "compressed", "o+c": "compressed",
+        "R": "restored", "r": "restored", "o+r": "restored", "A": "restored"}
+    assert {k: d.restorer for k, d in c.TRAINING.items() if d.restorer} == {
+        "R": "privileged", "r": "privileged", "o+r": "privileged", "A": "auxiliary"}
