@@ -6,7 +6,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from image_codecs import pixel_budget
+from image_datasets import pixel_budget
 from image_codecs.base import BitstreamError, Codec, QualityRange, check_image
 from image_codecs.registry import register
 

@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from image_codecs import pixel_budget
+from image_datasets import pixel_budget
 from image_codecs.base import BitstreamError, Codec, CodecError, QualityRange, check_image
 from image_codecs.bpg.bitio import BpgFormatError, read_ue7, write_ue7
 from image_codecs.registry import register

@@ -13,7 +13,7 @@ import os
 import numpy as np
 from PIL import Image
 
-from image_codecs import pixel_budget
+from image_datasets import pixel_budget
 
 __all__ = ["BadImageError", "read_image", "read_mask", "encode_png", "decode_png", "to_uint8_rgb"]
 

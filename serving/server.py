@@ -10,7 +10,7 @@ Serves the latest version of each model, on loopback by default. Limits, each an
     in a listen backlog of ``BACKLOG``);
   - JSON nested deeper than Python can parse: 400;
   - an image input whose header declares more pixels than the pixel budget
-    (``image_codecs.pixel_budget``, ``$DSR_MAX_PIXELS``): 413, before anything is decoded;
+    (``image_datasets.pixel_budget``, ``$DSR_MAX_PIXELS``): 413, before anything is decoded;
   - at most ``max_concurrent`` inferences run at a time.
 Malformed requests get 400, unknown models, versions or paths 404.
 """
@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from image_codecs import pixel_budget
+from image_datasets import pixel_budget
 from serving import layout
 from serving.rest_api import RequestError, decode_json_value, encode_tensor, parse_path
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from image_codecs import external, pixel_budget
+from image_codecs import external
+from image_datasets import pixel_budget
 from image_codecs.base import CodecError
 from image_codecs.bpg import colour, container, hevc
 from image_codecs.bpg.bitio import BpgFormatError

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from image_codecs import ir2i, msh, pixel_budget, registry
+from image_codecs import ir2i, msh, registry
+from image_datasets import pixel_budget
 from image_codecs.base import BitstreamError
 from image_codecs.bpg import container, decoder as bpg_decoder
 from image_codecs.bpg.bitio import write_ue7

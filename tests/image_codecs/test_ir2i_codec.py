@@ -155,7 +155,7 @@ def test_command_line_encode_decode_eval(models, tmp_path, capsys):
 
 
 def test_a_header_over_the_pixel_budget_is_refused_before_decoding(models, rng):
-    from image_codecs import pixel_budget
+    from image_datasets import pixel_budget
     codec = registry.make_codec("ir2i", 4, model=models["ir2i"])
     stream = codec.encode(rng.integers(0, 256, (32, 32, 3), dtype=np.uint8))
     header, offset = ir2i.parse_header(stream)

@@ -172,7 +172,7 @@ def test_a_short_body_times_out_with_408_and_the_connection_closes(served):
 
 
 def test_an_image_over_the_pixel_budget_gets_413_before_decoding(served):
-    from tests.image_codecs.test_pixel_budget import png_header_only  # pylint: disable=import-outside-toplevel
+    from tests.image_datasets.test_pixel_budget import png_header_only  # pylint: disable=import-outside-toplevel
     body = json.dumps({"instances": [{"b64": base64.b64encode(png_header_only(20000, 20000)).decode()}]}).encode()
     status, payload = _raw(served[0], "/v1/models/segmenter:predict", body)
     assert status == 413 and "input 'images': declares 20000x20000" in payload["error"], payload

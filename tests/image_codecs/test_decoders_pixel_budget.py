@@ -4,53 +4,17 @@ import dataclasses
 import io
 import os
 import struct
-import zlib
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from image_codecs import msh, pixel_budget, registry
+from image_codecs import msh, registry
 from image_codecs.bpg import container, decoder as bpg_decoder
 from image_codecs.bpg.bitio import write_ue7
+from image_datasets import pixel_budget
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data", "bpg")
-
-
-def png_header_only(width, height):
-    """A PNG whose IHDR declares width x height, with a tiny (invalid) image stream."""
-    def chunk(kind, payload):
-        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 16)) + chunk(b"IEND", b"")
-
-
-def test_check_names_what_and_both_sizes():
-    pixel_budget.check(1000, 1000, "x", limit=1_000_000)
-    with pytest.raises(pixel_budget.PixelBudgetError, match=r"photo.png: declares 2000x1000 = 2,000,000 pixels, "
-                                                             r"over the pixel budget of 1,000,000"):
-        pixel_budget.check(2000, 1000, "photo.png", limit=1_000_000)
-
-
-def test_the_budget_comes_from_the_environment(monkeypatch):
-    assert pixel_budget.max_pixels() == pixel_budget.DEFAULT_MAX_PIXELS
-    monkeypatch.setenv("DSR_MAX_PIXELS", "500")
-    assert pixel_budget.max_pixels() == 500
-    with pytest.raises(pixel_budget.PixelBudgetError):
-        pixel_budget.check(30, 20, "x")
-    monkeypatch.setenv("DSR_MAX_PIXELS", "lots")
-    with pytest.raises(ValueError, match="DSR_MAX_PIXELS='lots'"):
-        pixel_budget.max_pixels()
-
-
-def test_declared_size_reads_headers_only():
-    assert pixel_budget.declared_size(png_header_only(20000, 20000)) == (20000, 20000)
-    buffer = io.BytesIO()
-    Image.new("RGB", (7, 5)).save(buffer, "JPEG")
-    assert pixel_budget.declared_size(buffer.getvalue()) == (7, 5)
-    assert pixel_budget.declared_size(b"not an image") is None
-    with pytest.raises(pixel_budget.PixelBudgetError, match="20000x20000"):
-        pixel_budget.check_image_bytes(png_header_only(20000, 20000), "request")
 
 
 def _with_size(bpg: bytes, width: int, height: int) -> bytes:
