@@ -8,7 +8,7 @@ from cityscapesscripts.evaluation import evalPixelLevelSemanticLabeling as cs_ev
 from cityscapesscripts.helpers.labels import labels as cs_labels
 from PIL import Image
 
-from dsr import main, eval_seg_cmd
+from dsr import main
 from image_datasets import labels
 
 
@@ -47,14 +47,6 @@ def test_matches_cityscapes_evaluation(tmp_path, rng, capsys, monkeypatch):
         else:
             assert ours["per_class_iou"][str(train_id)] == pytest.approx(expected)
 
-
-def test_pairs_by_stem_with_layout_suffixes():
-    pairs = eval_seg_cmd.pair_files(["a/x_gtFine_labelTrainIds.png", "a/y_gtFine_labelTrainIds.png"],
-                                    ["p/y_leftImg8bit.png", "p/x_leftImg8bit.png"])
-    assert pairs == [("a/x_gtFine_labelTrainIds.png", "p/x_leftImg8bit.png"),
-                     ("a/y_gtFine_labelTrainIds.png", "p/y_leftImg8bit.png")]
-    with pytest.raises(ValueError, match="no prediction with the same stem"):
-        eval_seg_cmd.pair_files(["z.png"], ["x.png"])
 
 
 def test_mis_sized_prediction_is_named(tmp_path, capsys):
