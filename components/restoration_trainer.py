@@ -14,7 +14,7 @@ import os
 from tfx.components.trainer.fn_args_utils import FnArgs
 
 from components import examples_io, trainer_checkpoints
-from keras_models.restoration import config as restoration_config, export, training
+from keras_models.restoration import export
 
 __all__ = ["run_fn"]
 
@@ -23,15 +23,12 @@ __all__ = ["run_fn"]
 def run_fn(fn_args: FnArgs) -> None:
     custom = fn_args.custom_config or {}
     preset = custom.get("preset", "finenet-tiny")
-    config = restoration_config.preset(preset, **dict(custom.get("overrides", {})))
     pairs = examples_io.pair_dataset(examples_io.split_files(fn_args.train_files))
     steps = int(fn_args.train_steps or 1000)
-    logging.info("RestorationTrainer: %s (%s) for %d steps on %s", preset, config.model, steps, fn_args.train_files)
-    model = training.train(config, pairs, steps, log_dir=os.path.join(fn_args.model_run_dir, "logs"),
-                           checkpoint_dir=trainer_checkpoints.checkpoint_dir(fn_args),
-                           seed=int(custom.get("seed", 0)), verbose=2)
-    multiple = config.generator.multiple if config.model == "finenet" else 1
-    export.export(model.generator, fn_args.serving_model_dir, multiple,
-                  {"name": custom.get("name", config.model), "preset": preset, "model": config.model,
-                   "steps": steps, "pairs": list(fn_args.train_files)})
+    logging.info("RestorationTrainer: %s for %d steps on %s", preset, steps, fn_args.train_files)
+    export.train_and_export(preset, custom.get("overrides", {}), pairs, steps, fn_args.serving_model_dir,
+                            {"pairs": list(fn_args.train_files), **({"name": custom["name"]} if "name" in custom else {})},
+                            checkpoint_dir=trainer_checkpoints.checkpoint_dir(fn_args),
+                            log_dir=os.path.join(fn_args.model_run_dir, "logs"), seed=int(custom.get("seed", 0)),
+                            verbose=2)
     trainer_checkpoints.release(fn_args)

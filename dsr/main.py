@@ -27,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     kubeflow_cmd.add_parser(sub)
     eval_seg_cmd.add_parser(sub)
     restore_cmd.add_parser(sub)
+    restore_cmd.add_train_parser(sub)
     serve_cmd.add_parser(sub)
     report_cmd.add_parser(sub)
     return parser
@@ -34,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:2] == ["restore", "train"]:  # "dsr restore IN OUT" keeps its positional form
+        argv = ["restore-train", *argv[2:]]
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")

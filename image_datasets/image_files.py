@@ -15,7 +15,7 @@ from PIL import Image
 
 from image_datasets import pixel_budget
 
-__all__ = ["BadImageError", "read_image", "read_mask", "encode_png", "decode_png", "to_uint8_rgb"]
+__all__ = ["BadImageError", "read_image", "read_mask", "encode_png", "decode_png", "to_uint8_rgb", "pair_by_stem"]
 
 _TIFF = (".tif", ".tiff")
 
@@ -149,3 +149,27 @@ def decode_png(data: bytes) -> np.ndarray:
     """Decodes PNG bytes to a uint8 array (``[H, W]`` or ``[H, W, 3]``)."""
     with Image.open(io.BytesIO(data)) as im:
         return np.asarray(im)
+
+
+def pair_by_stem(first: list[str], second: list[str]) -> list[tuple[str, str]]:
+    """Pairs files of two lists whose names without extension are equal (``a/x.jpg`` with
+    ``b/x.png``), in sorted order.
+
+    Raises:
+      ValueError: a name given twice in one list, or a file without a partner (named).
+    """
+    def by_stem(paths, which):
+        out = {}
+        for p in sorted(paths):
+            stem = os.path.splitext(os.path.basename(p))[0]
+            if stem in out:
+                raise ValueError(f"{which}: {out[stem]} and {p} have the same name {stem!r}")
+            out[stem] = p
+        return out
+
+    a, b = by_stem(first, "first list"), by_stem(second, "second list")
+    unmatched = sorted(set(a) ^ set(b))
+    if unmatched:
+        stem = unmatched[0]
+        raise ValueError(f"{len(unmatched)} files have no partner of the same name, e.g. {a.get(stem) or b[stem]}")
+    return [(a[s], b[s]) for s in sorted(a)]

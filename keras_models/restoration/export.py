@@ -64,3 +64,19 @@ def load(path: str) -> Callable[[np.ndarray], np.ndarray]:
         return module.restore_tensor(tf.constant(images, tf.float32))["restored"].numpy()
 
     return restore
+
+
+def train_and_export(preset: str, overrides: dict, pairs, steps: int, path: str, metadata: dict | None = None,
+                     checkpoint_dir: str | None = None, log_dir: str | None = None, seed: int = 0,
+                     verbose: int = 0) -> str:
+    """Trains the restorer ``preset`` (with ``overrides``) for ``steps`` steps on ``pairs`` (a
+    dataset of uint8 (compressed, original) images), resuming from ``checkpoint_dir``, and
+    writes its SavedModel to ``path`` with ``restorer.json`` naming the restorer (default: its
+    model kind), preset, model and steps, plus ``metadata``."""
+    from keras_models.restoration import config as restoration_config, training  # pylint: disable=g-import-not-at-top
+    config = restoration_config.preset(preset, **dict(overrides))
+    model = training.train(config, pairs, steps, log_dir=log_dir, checkpoint_dir=checkpoint_dir, seed=seed,
+                           verbose=verbose)
+    multiple = config.generator.multiple if config.model == "finenet" else 1
+    return export(model.generator, path, multiple,
+                  {"name": config.model, "preset": preset, "model": config.model, "steps": steps, **(metadata or {})})
