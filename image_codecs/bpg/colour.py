@@ -129,8 +129,9 @@ def upsample_422(plane: np.ndarray, width: int, bit_depth: int = 8, phase: int =
 
 
 def to_rgb(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color_space: int, bit_depth: int,
-           limited_range: bool) -> np.ndarray:
-    """Full-resolution planes -> uint8[H, W, 3] with bpgdec's fixed-point conversion."""
+           limited_range: bool, dtype=None) -> np.ndarray:
+    """Full-resolution planes -> uint8[H, W, 3] with bpgdec's fixed-point conversion, in
+    ``dtype`` (default: the narrowest integer type that holds every intermediate exactly)."""
     c_shift = 30 - 8
     in_max = (1 << bit_depth) - 1
     mult = 255.0 * (1 << c_shift) / in_max
@@ -149,7 +150,7 @@ def to_rgb(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color_space: int, bit_
     # (8-bit; half the memory traffic of int64), int64 otherwise.
     chroma = {1: 0, 2: 2 * center * y_one}.get(color_space, max(c_r_cr, c_g_cb + c_g_cr, c_b_cb) * center)
     bound = in_max * y_one + chroma + abs(y_offset)
-    dtype = np.int32 if bound < 2 ** 31 else np.int64
+    dtype = dtype or (np.int32 if bound < 2 ** 31 else np.int64)
     y, cb, cr = (p.astype(dtype) for p in (y, cb, cr))
     if color_space == 1:  # RGB stored as G, B, R
         planes = [cr, y, cb]
