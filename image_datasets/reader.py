@@ -82,7 +82,13 @@ class DatasetReader(abc.ABC):
         return [Record(sample.image_id, image, label)]
 
     def load_pixels(self, sample: Sample) -> tuple[np.ndarray, Optional[np.ndarray]]:
-        """Reads, converts and checks the image and its mask."""
+        """Reads, converts and checks the image and its mask (sizes compared from the headers
+        first, so a mismatched pair is refused before either is decoded)."""
+        if sample.split not in UNLABELED and sample.label_path and os.path.exists(sample.label_path):
+            sizes = image_files.header_size(sample.image_path), image_files.header_size(sample.label_path)
+            if None not in sizes and sizes[0] != sizes[1]:
+                raise BadSampleError(sample.label_path, f"mask is {sizes[1][0]}x{sizes[1][1]} but image "
+                                     f"{sample.image_path} is {sizes[0][0]}x{sizes[0][1]}", "size_mismatch")
         try:
             image = image_files.read_image(sample.image_path)
         except image_files.BadImageError as e:

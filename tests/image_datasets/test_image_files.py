@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -79,3 +81,10 @@ def test_sixteen_bit_mask_keeps_its_values(tmp_path):
     path = str(tmp_path / "m16.png")
     Image.fromarray(ids).save(path)
     np.testing.assert_array_equal(image_files.read_mask(path), ids.astype(np.int64))
+
+
+def test_a_symlink_loop_is_named_as_such(tmp_path):
+    loop = str(tmp_path / "loop.png")
+    os.symlink(loop, loop)
+    with pytest.raises(image_files.BadImageError, match="loop.png: symlink loop or dangling symlink"):
+        image_files.read_image(loop)

@@ -170,3 +170,19 @@ def test_a_file_name_that_is_not_utf8_is_ingested_under_an_escaped_id(cityscapes
     (record,) = reader.load(odd)
     example = features.make_example(record.image, record.label, odd.image_id, "cityscapes", "train")
     assert features.parse_example(example.SerializeToString())["image_id"] == "aachen_\\xff00000_000019"
+
+
+def test_a_mask_of_another_size_is_refused_from_the_headers_before_decoding(cityscapes_root, monkeypatch):
+    from image_datasets import image_files
+    config = ingest.IngestConfig(dataset="cityscapes", root=cityscapes_root, privileged_fraction=0)
+    splits, reader, _ = ingest.plan_samples(config)
+    sample = splits["train"][0]
+    Image.fromarray(np.zeros((10, 12), np.uint8)).save(sample.label_path)
+
+    def no_decoding(path):
+        raise AssertionError(f"decoded {path}")
+
+    monkeypatch.setattr(image_files, "read_image", no_decoding)
+    with pytest.raises(reader_lib.BadSampleError, match="mask is 12x10 but image .* is 32x24") as err:
+        reader.load(sample)
+    assert err.value.code == "size_mismatch"
