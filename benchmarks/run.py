@@ -31,6 +31,7 @@ BENCHMARKS = {
                            "Dataset restoration on texture-city: FineNet vs RDN (JPEG q5, privileged quarter)"),
     "ir2i": ("benchmarks.ir2i_rate_savings",
              "IR2I vs R2I vs the residual encoder on texture-city (BD-rate on MS-SSIM, Table 2 / Fig. 5)"),
+    "fuzz": ("benchmarks.fuzz", "Fuzzing the decoders: mutated containers and full decodes"),
     "ir2i_context": ("benchmarks.ir2i_inpainting_context",
                      "IR2I at low rates: inpainting learnt from original vs coded context, over seeds"),
 }

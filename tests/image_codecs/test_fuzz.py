@@ -1,6 +1,6 @@
 """Mutated containers (bit flips, truncations, insertions, rewritten size fields) never crash a
 parser or decoder: each input is decoded or refused with a format or pixel-budget error. A fixed
-seed keeps the run reproducible and under a minute; benchmarks run the long version."""
+seed keeps the run reproducible and under a minute; ``benchmarks.fuzz`` runs the long version."""
 import io
 import os
 
@@ -8,39 +8,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from benchmarks.fuzz import mutations
 from image_codecs import ir2i, msh, registry
 from image_datasets import pixel_budget
 from image_codecs.base import BitstreamError
 from image_codecs.bpg import container, decoder as bpg_decoder
-from image_codecs.bpg.bitio import write_ue7
 
 BPG = os.path.join(os.path.dirname(__file__), "..", "data", "bpg", "gray_120x90_q30.bpg")
 CLEAN = (BitstreamError, pixel_budget.PixelBudgetError)
-
-
-def mutations(data: bytes, count: int, seed: int, size_offsets=()):
-    """``count`` mutants of ``data``: bit flips, truncations, insertions, deletions, and huge
-    varints written over the bytes at ``size_offsets`` (declared sizes)."""
-    rng = np.random.default_rng(seed)
-    for i in range(count):
-        b = bytearray(data)
-        kind = i % 5
-        if kind == 0:
-            for _ in range(rng.integers(1, 4)):
-                pos = rng.integers(len(b))
-                b[pos] ^= 1 << rng.integers(8)
-        elif kind == 1:
-            b = b[:rng.integers(len(b))]
-        elif kind == 2:
-            pos = rng.integers(len(b) + 1)
-            b[pos:pos] = bytes(rng.integers(0, 256, rng.integers(1, 8), dtype=np.uint8))
-        elif kind == 3:
-            pos = rng.integers(len(b))
-            del b[pos:pos + rng.integers(1, 8)]
-        elif size_offsets:
-            pos = size_offsets[i % len(size_offsets)]
-            b[pos:pos + 1] = write_ue7(int(rng.choice([0, 1, 4096, 16384, 1 << 20, (1 << 31) + 5])))
-        yield bytes(b)
 
 
 def _outcomes(fn, inputs):
