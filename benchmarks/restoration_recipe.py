@@ -126,7 +126,7 @@ def plot(log: str, path: str) -> str:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
     rows = [json.loads(line) for line in open(log)]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), dpi=110)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 6), dpi=110)
     colours: dict = {}
     for r in rows:
         if "RO-CO" not in r:
@@ -151,7 +151,7 @@ def plot(log: str, path: str) -> str:
         ax.grid(alpha=0.3)
         handles, labels = ax.get_legend_handles_labels()
         unique = dict(zip(labels, handles))
-        ax.legend(unique.values(), unique.keys(), fontsize=7, loc="lower right")
+        ax.legend(unique.values(), unique.keys(), fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14))
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
