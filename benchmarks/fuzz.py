@@ -81,7 +81,8 @@ def run(images: int = 100_000) -> list[dict]:
     from image_codecs import ir2i, msh, registry  # pylint: disable=g-import-not-at-top
     from image_codecs.bpg import container, decoder as bpg_decoder  # pylint: disable=g-import-not-at-top
     from image_datasets import pixel_budget  # pylint: disable=g-import-not-at-top
-    from keras_models.ir2i import config as ic, export as ir2i_export, training as ir2i_training  # pylint: disable=g-import-not-at-top
+    from keras_models.ir2i import (config as ic, export as ir2i_export,  # pylint: disable=g-import-not-at-top
+                                   training as ir2i_training)
     from keras_models.msh import config as mc, training as msh_training  # pylint: disable=g-import-not-at-top
 
     decodes = max(1, images // 100)

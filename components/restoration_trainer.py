@@ -26,8 +26,8 @@ def run_fn(fn_args: FnArgs) -> None:
     pairs = examples_io.pair_dataset(examples_io.split_files(fn_args.train_files))
     steps = int(fn_args.train_steps or 1000)
     logging.info("RestorationTrainer: %s for %d steps on %s", preset, steps, fn_args.train_files)
-    export.train_and_export(preset, custom.get("overrides", {}), pairs, steps, fn_args.serving_model_dir,
-                            {"pairs": list(fn_args.train_files), **({"name": custom["name"]} if "name" in custom else {})},
+    metadata = {"pairs": list(fn_args.train_files), **({"name": custom["name"]} if "name" in custom else {})}
+    export.train_and_export(preset, custom.get("overrides", {}), pairs, steps, fn_args.serving_model_dir, metadata,
                             checkpoint_dir=trainer_checkpoints.checkpoint_dir(fn_args),
                             log_dir=os.path.join(fn_args.model_run_dir, "logs"), seed=int(custom.get("seed", 0)),
                             verbose=2)

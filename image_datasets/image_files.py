@@ -15,7 +15,8 @@ from PIL import Image
 
 from image_datasets import pixel_budget
 
-__all__ = ["BadImageError", "header_size", "read_image", "read_mask", "encode_png", "decode_png", "to_uint8_rgb", "pair_by_stem"]
+__all__ = ["BadImageError", "header_size", "read_image", "read_mask", "encode_png", "decode_png", "to_uint8_rgb",
+           "pair_by_stem"]
 
 _TIFF = (".tif", ".tiff")
 

@@ -154,7 +154,8 @@ def _checked(splits: dict[str, list[Sample]]) -> dict[str, list[Sample]]:
         for s in samples:
             if s.image_id in seen:
                 raise ValueError(f"split {split!r}: image id {s.image_id!r} is given by both "
-                                 f"{seen[s.image_id].image_path} and {s.image_path} (a duplicated or symlinked folder?)")
+                                 f"{seen[s.image_id].image_path} and {s.image_path} "
+                                 "(a duplicated or symlinked folder?)")
             seen[s.image_id] = s
         out[split] = samples
     return out

@@ -74,7 +74,8 @@ def latest_artifact(pipeline_root: str, component: str, output: str) -> Optional
 def parse_evaluator_id(component_id: str) -> tuple[str, Optional[str], Optional[str], int]:
     """``Evaluator.rest-on-orig.jpeg_q5.finenet.seed2`` -> ("RO", "jpeg_q5", "finenet", 2); no
     seed part means seed 0 (``pipelines.pipeline.segmentation_ids``)."""
-    from keras_models.segmentation.configurations import Configuration, domain_letter  # pylint: disable=g-import-not-at-top
+    from keras_models.segmentation.configurations import (  # pylint: disable=g-import-not-at-top
+        Configuration, domain_letter)
     from pipelines.pipeline import SEED_PREFIX  # pylint: disable=g-import-not-at-top
     rest = component_id[len("Evaluator."):]
     seed = 0
