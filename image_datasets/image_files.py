@@ -15,7 +15,7 @@ from PIL import Image
 
 from image_datasets import pixel_budget
 
-__all__ = ["BadImageError", "header_size", "read_image", "read_mask", "encode_png", "decode_png", "to_uint8_rgb",
+__all__ = ["BadImageError", "read_image", "read_mask", "encode_png", "decode_png", "to_uint8_rgb",
            "pair_by_stem"]
 
 _TIFF = (".tif", ".tiff")
@@ -66,16 +66,6 @@ def _open_array(path: str) -> tuple[np.ndarray, str]:
         raise BadImageError(path, f"declares too many pixels to decode: {e}", "too_large") from e
     except Exception as e:  # PIL raises many types for corrupt or truncated files.
         raise BadImageError(path, f"cannot decode: {type(e).__name__}: {e}") from e
-
-
-def header_size(path: str) -> tuple[int, int] | None:
-    """(width, height) from an image file's header without decoding it; None when Pillow
-    cannot read the header (the decode will then say why)."""
-    try:
-        with Image.open(path) as im:
-            return im.size
-    except Exception:  # pylint: disable=broad-except
-        return None
 
 
 def to_uint8_rgb(array: np.ndarray, path: str = "<array>") -> np.ndarray:

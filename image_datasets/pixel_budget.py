@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import io
 import os
-from typing import Optional
+import threading
+from typing import Optional, Union
 
 __all__ = ["DEFAULT_MAX_PIXELS", "PixelBudgetError", "max_pixels", "check", "declared_size", "check_image_bytes"]
 
 DEFAULT_MAX_PIXELS = 40_000_000
 ENV = "DSR_MAX_PIXELS"
+# Pillow's own bomb limit is a module global; reading a header past it switches it off for a
+# moment, one thread at a time, so that no interleaving leaves it switched off.
+_PILLOW_LIMIT = threading.Lock()
 
 
 class PixelBudgetError(ValueError):
@@ -45,19 +49,20 @@ def check(width: int, height: int, what: str, limit: Optional[int] = None) -> No
                                f"budget of {limit:,} (set {ENV} to change it)")
 
 
-def declared_size(data: bytes) -> Optional[tuple[int, int]]:
-    """(width, height) from the header of a PNG, JPEG, WebP, ... file, without decoding its
-    pixels; None when Pillow does not recognise the data as an image."""
+def declared_size(source: Union[bytes, str]) -> Optional[tuple[int, int]]:
+    """(width, height) from the header of a PNG, JPEG, WebP, ... file (its bytes or its path),
+    without decoding its pixels; None when Pillow does not recognise it as an image."""
     from PIL import Image  # pylint: disable=g-import-not-at-top
-    previous = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = None  # this budget decides, with a clearer message than Pillow's
-    try:
-        with Image.open(io.BytesIO(data)) as im:
-            return im.size
-    except Exception:  # pylint: disable=broad-except  # not an image Pillow knows: the decoder will say
-        return None
-    finally:
-        Image.MAX_IMAGE_PIXELS = previous
+    with _PILLOW_LIMIT:
+        previous = Image.MAX_IMAGE_PIXELS
+        Image.MAX_IMAGE_PIXELS = None  # this budget decides, with a clearer message than Pillow's
+        try:
+            with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as im:
+                return im.size
+        except Exception:  # pylint: disable=broad-except  # not an image Pillow knows: the decoder will say
+            return None
+        finally:
+            Image.MAX_IMAGE_PIXELS = previous
 
 
 def check_image_bytes(data: bytes, what: str, limit: Optional[int] = None) -> None:

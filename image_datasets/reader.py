@@ -14,7 +14,7 @@ from typing import Optional
 
 import numpy as np
 
-from image_datasets import image_files, labels
+from image_datasets import image_files, labels, pixel_budget
 
 __all__ = ["Sample", "Record", "BadSampleError", "DatasetReader", "UNLABELED"]
 
@@ -85,7 +85,7 @@ class DatasetReader(abc.ABC):
         """Reads, converts and checks the image and its mask (sizes compared from the headers
         first, so a mismatched pair is refused before either is decoded)."""
         if sample.split not in UNLABELED and sample.label_path and os.path.exists(sample.label_path):
-            sizes = image_files.header_size(sample.image_path), image_files.header_size(sample.label_path)
+            sizes = pixel_budget.declared_size(sample.image_path), pixel_budget.declared_size(sample.label_path)
             if None not in sizes and sizes[0] != sizes[1]:
                 raise BadSampleError(sample.label_path, f"mask is {sizes[1][0]}x{sizes[1][1]} but image "
                                      f"{sample.image_path} is {sizes[0][0]}x{sizes[0][1]}", "size_mismatch")

@@ -43,3 +43,18 @@ def test_declared_size_reads_headers_only():
     assert pixel_budget.declared_size(b"not an image") is None
     with pytest.raises(pixel_budget.PixelBudgetError, match="20000x20000"):
         pixel_budget.check_image_bytes(png_header_only(20000, 20000), "request")
+
+
+def test_reading_headers_from_many_threads_leaves_pillows_own_limit_in_place(tmp_path):
+    import threading
+    path = str(tmp_path / "huge.png")
+    with open(path, "wb") as f:
+        f.write(png_header_only(20000, 20000))
+    limit = Image.MAX_IMAGE_PIXELS
+    sizes = []
+    threads = [threading.Thread(target=lambda: sizes.append(pixel_budget.declared_size(path))) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sizes == [(20000, 20000)] * 16 and Image.MAX_IMAGE_PIXELS == limit
