@@ -35,8 +35,8 @@ def _summary(splits: dict, counters) -> dict:
         if name == "examples":
             summary["examples"][split] += counter.committed
         elif name.startswith("rejected_"):
-            reasons = summary["rejected"][split]
-            reasons[name[len("rejected_"):]] = reasons.get(name[len("rejected_"):], 0) + counter.committed
+            reason = name[len("rejected_"):]
+            summary["rejected"][split][reason] = summary["rejected"][split].get(reason, 0) + counter.committed
     summary["rejected"] = {k: dict(sorted(v.items())) for k, v in summary["rejected"].items()}
     return summary
 
