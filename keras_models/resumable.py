@@ -26,18 +26,6 @@ class Schedule:
         self.epochs = -(-steps // self.steps_per_epoch)
 
 
-class _KeepRestoring(tf.keras.callbacks.Callback):
-    """Holds a checkpoint's restore status until training ends, so that variables created
-    during training (optimizer slots) are restored when they appear."""
-
-    def __init__(self, status):
-        super().__init__()
-        self.status = status
-
-    def on_train_end(self, logs=None):
-        self.status = None
-
-
 def resume(model: tf.keras.Model, schedule: Schedule, checkpoint_dir: Optional[str], log_dir: Optional[str],
            name: str, build: Optional[Callable[[], None]] = None) -> tuple[int, list]:
     """Restores ``model`` from the newest ``ckpt-<epoch>`` in ``checkpoint_dir``.
@@ -56,9 +44,7 @@ def resume(model: tf.keras.Model, schedule: Schedule, checkpoint_dir: Optional[s
         if latest:
             if build is not None:
                 build()
-            # Optimizer slots are created at the first training step and restored then, while the
-            # restore status lives: the callback keeps it alive through training.
-            callbacks.append(_KeepRestoring(model.load_weights(latest)))
+            model.load_weights(latest)  # optimizer slots, created at the first step, are restored then
             initial_epoch = int(os.path.basename(latest).split("-")[-1])
             logging.warning("%s: resuming from %s (epoch %d of %d)", name, latest, initial_epoch, schedule.epochs)
         callbacks.append(tf.keras.callbacks.ModelCheckpoint(os.path.join(checkpoint_dir, "ckpt-{epoch}"),
