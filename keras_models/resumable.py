@@ -1,6 +1,7 @@
 """Resumable Keras training shared by every model family: a run of ``steps`` steps is cut
 into epochs of ``steps_per_epoch``; a checkpoint (weights, optimizer state and step counter) is
-written after each epoch, and a later call restores the newest one and continues from its epoch.
+written after each epoch, replacing the previous one, and a later call restores it and
+continues from its epoch.
 
 The continuation replays the input pipeline over the finished steps without training on them,
 so the resumed run sees the batches an uninterrupted run would have seen next: with
@@ -26,6 +27,21 @@ class Schedule:
         self.epochs = -(-steps // self.steps_per_epoch)
 
 
+class _KeepNewest(tf.keras.callbacks.Callback):
+    """Removes every checkpoint but the one just written (after it is complete), so a long run
+    holds one checkpoint on disk, not one per epoch."""
+
+    def __init__(self, directory: str):
+        super().__init__()
+        self.directory = directory
+
+    def on_epoch_end(self, epoch, logs=None):
+        newest = f"ckpt-{epoch + 1}"  # ModelCheckpoint numbers epochs from 1
+        for path in tf.io.gfile.glob(os.path.join(self.directory, "ckpt-*")):
+            if os.path.basename(path).split(".")[0] != newest:
+                tf.io.gfile.remove(path)
+
+
 def resume(model: tf.keras.Model, schedule: Schedule, checkpoint_dir: Optional[str], log_dir: Optional[str],
            name: str, build: Optional[Callable[[], None]] = None) -> tuple[int, list]:
     """Restores ``model`` from the newest ``ckpt-<epoch>`` in ``checkpoint_dir``.
@@ -47,8 +63,9 @@ def resume(model: tf.keras.Model, schedule: Schedule, checkpoint_dir: Optional[s
             model.load_weights(latest)  # optimizer slots, created at the first step, are restored then
             initial_epoch = int(os.path.basename(latest).split("-")[-1])
             logging.warning("%s: resuming from %s (epoch %d of %d)", name, latest, initial_epoch, schedule.epochs)
-        callbacks.append(tf.keras.callbacks.ModelCheckpoint(os.path.join(checkpoint_dir, "ckpt-{epoch}"),
-                                                            save_weights_only=True))
+        callbacks += [tf.keras.callbacks.ModelCheckpoint(os.path.join(checkpoint_dir, "ckpt-{epoch}"),
+                                                         save_weights_only=True),
+                      _KeepNewest(checkpoint_dir)]
     if log_dir:
         callbacks.append(tf.keras.callbacks.TensorBoard(log_dir, update_freq=schedule.steps_per_epoch))
     return initial_epoch, callbacks

@@ -16,6 +16,8 @@ import sys
 import numpy as np
 import tensorflow as tf
 
+from keras_models import resumable
+
 
 def _images(n=6, h=48, w=64):
     rng = np.random.default_rng(0)
@@ -69,7 +71,13 @@ class _Messages(logging.Handler):
 def probe(family: str, work: str) -> dict:
     work = os.path.join(work, family)
     train = _trainer(family)
-    uninterrupted = train(os.path.join(work, "a"))
+    # The uninterrupted run keeps every epoch's checkpoint, so that the resumed one can start
+    # from its first (a run normally keeps only its newest).
+    keep_newest, resumable._KeepNewest.on_epoch_end = resumable._KeepNewest.on_epoch_end, lambda *a, **k: None
+    try:
+        uninterrupted = train(os.path.join(work, "a"))
+    finally:
+        resumable._KeepNewest.on_epoch_end = keep_newest
     resumed_dir = os.path.join(work, "b")
     os.makedirs(resumed_dir)
     for f in glob.glob(os.path.join(work, "a", "ckpt-1.*")):

@@ -51,3 +51,20 @@ def test_msh_resumes_within_its_noise(probes):
     # checkpoint holds, so a resumed MSH continues weights, optimizer and batches but not the
     # noise: 4 steps apart it stays within a small distance of the uninterrupted model.
     assert 0 < probes["msh"]["max_weight_difference"] < 0.05
+
+
+def test_a_run_keeps_only_its_newest_checkpoint_and_resumes_from_it(tmp_path):
+    import numpy as np  # pylint: disable=g-import-not-at-top
+    import tensorflow as tf  # pylint: disable=g-import-not-at-top
+
+    def run(steps):
+        model = tf.keras.Sequential([tf.keras.Input((2,)), tf.keras.layers.Dense(1)])
+        model.compile("sgd", "mse")
+        batches = tf.data.Dataset.from_tensors((np.ones((4, 2), np.float32), np.ones((4, 1), np.float32))).repeat()
+        schedule = resumable.Schedule(steps, 2)
+        initial, callbacks = resumable.resume(model, schedule, str(tmp_path), None, "probe")
+        resumable.fit(model, batches, schedule, initial, callbacks)
+        return initial, sorted(os.listdir(tmp_path))
+
+    assert run(6) == (0, ["checkpoint", "ckpt-3.data-00000-of-00001", "ckpt-3.index"])
+    assert run(10) == (3, ["checkpoint", "ckpt-5.data-00000-of-00001", "ckpt-5.index"])
