@@ -31,7 +31,7 @@ def add_parser(sub) -> None:
     codec = sub.add_parser("codec", help="encode, decode or evaluate images with a codec")
     csub = codec.add_subparsers(dest="codec_command", required=True)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--codec", required=True, help="bpg, jpeg, msh or ir2i")
+    common.add_argument("--codec", required=True, help="a codec of the registry (image_codecs/registry.py), e.g. jpeg, bpg, vvc, avif, webp, jp2k, msh, ir2i")
     common.add_argument("--model", help="msh: a SavedModel or a folder of q<k> SavedModels; ir2i: an exported model")
     common.add_argument("--option", action="append", metavar="KEY=VALUE",
                         help="codec option, e.g. chroma=444 or level=5 for bpg (repeatable)")

@@ -30,6 +30,7 @@ def _load_builtins() -> None:
     from image_codecs.bpg import codec as _bpg  # noqa: F401  pylint: disable=g-import-not-at-top,unused-import
     from image_codecs import msh  # noqa: F401  pylint: disable=g-import-not-at-top,unused-import
     from image_codecs import ir2i  # noqa: F401  pylint: disable=g-import-not-at-top,unused-import
+    from image_codecs import avif, jp2k, vvc, webp  # noqa: F401  pylint: disable=g-import-not-at-top,unused-import
 
 
 def codec_names() -> list[str]:
