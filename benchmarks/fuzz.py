@@ -107,6 +107,9 @@ def run(images: int = 100_000) -> list[dict]:
         _fuzz("BPG full decode", bpg_decoder.decode, mutations(bpg, decodes, 4, (6, 7))),
         _fuzz("JPEG full decode", registry.make_codec("jpeg", 50).decode, mutations(jpeg, decodes, 5, (sof, sof + 2))),
     ]
+    for seed, (name, quality) in enumerate([("webp", 50), ("jp2k", 60), ("avif", 50), ("vvc", 37)], start=10):
+        codec = registry.make_codec(name, quality)
+        rows.append(_fuzz(f"{name.upper()} full decode", codec.decode, mutations(codec.encode(image), decodes, seed)))
     with tempfile.TemporaryDirectory() as tmp:
         data = tf.data.Dataset.from_tensor_slices(rng.integers(0, 256, (4, 64, 64, 3), dtype=np.uint8))
         model = msh_training.train(mc.preset("tiny", crop=32, batch_size=2), data, 5)
