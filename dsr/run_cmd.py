@@ -42,7 +42,8 @@ def _run(args) -> int:
     evaluations = sorted(glob.glob(os.path.join(paths.pipeline_root, "Evaluator.*")))
     if evaluations:
         from pipelines import report  # pylint: disable=g-import-not-at-top
-        md, html = report.write_report([paths.run_dir], paths.report)
+        md, html = report.write_report([paths.run_dir], paths.report,
+                                       anchor=config.compression.anchor if config.compression else None)
         print(f"  report:    {html} (and {os.path.basename(md)}, PNG plots)")
         print(f"  TFMA:      {len(evaluations)} evaluations under {paths.pipeline_root}/Evaluator.*/evaluation/ "
               f"(notebooks/inspect_evaluation.ipynb with DSR_RUN_DIR={paths.run_dir})")

@@ -50,10 +50,19 @@ class CodecTrainingConfig:
 
 @dataclasses.dataclass
 class CompressionConfig:
-    """Codecs and rates; ``splits`` empty = every ingested split."""
+    """Codecs and rates; ``splits`` empty = every ingested split; ``anchor``: the codec the
+    report's BD-rates compare against (default: BPG when it is tested, else the first codec)."""
 
     specs: list[CodecSpec]
     splits: tuple[str, ...] = ()
+    anchor: Optional[str] = None
+
+    def __post_init__(self):
+        keys = [s.key for s in self.specs]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"compression.specs name the same spec twice: {keys}")
+        if self.anchor is not None and self.anchor not in {s.codec for s in self.specs}:
+            raise ValueError(f"compression.anchor {self.anchor!r} is not a codec of compression.specs")
 
 
 @dataclasses.dataclass
@@ -116,6 +125,9 @@ class SegmentationStage:
         ``oO``, ``rO``, ``o+cO``, ``o+rO`` (see ``keras_models.segmentation.configurations``).
         Configurations with the same training domain share one trained model.
       specs: compression spec keys for configurations that use compressed or restored images.
+      sweeps: keys of rate-sweep compression specs (``qualities: [...]``): every configuration
+        trained on original images and tested on compressed ones (``OC``) is also evaluated on
+        each sweep's test split, by one Evaluator per sweep sliced by quality (no retraining).
       restorers: restorer names whose restored sets serve R/r/o+r (privileged source) and A
         (auxiliary or extra source); empty = every restorer of the restoration stage.
       training: the DeepLabv3+ preset and training settings; ``steps`` per model.
@@ -129,6 +141,7 @@ class SegmentationStage:
 
     configurations: tuple[str, ...] = ("OO", "CO", "CC", "RO")
     specs: tuple[str, ...] = ()
+    sweeps: tuple[str, ...] = ()
     restorers: tuple[str, ...] = ()
     training: SegmentationTrainingConfig = dataclasses.field(default_factory=SegmentationTrainingConfig)
     steps: int = 2000
@@ -232,13 +245,14 @@ class ExperimentConfig:
 
     def _check_segmentation(self):
         seg = self.segmentation
-        needs_codec = [c.name for c in seg.parsed if c.needs_codec]
+        needs_codec = [c.name for c in seg.parsed if c.needs_codec and not (c.sweepable and seg.sweeps)]
         if needs_codec and not seg.specs:
             raise ValueError(f"segmentation configurations {needs_codec} use compressed images: set segmentation.specs")
         keys = [s.key for s in self.compression.specs] if self.compression else []
         unknown = sorted(set(seg.specs) - set(keys))
         if unknown:
             raise ValueError(f"segmentation.specs {unknown} are not compression spec keys {keys}")
+        self._check_sweeps()
         for c in seg.parsed:
             if c.needs_codec and self.compression.splits:
                 needed = {"train"} if c.training.reads != configurations.INGESTED else set()
@@ -263,6 +277,26 @@ class ExperimentConfig:
                 raise ValueError(f"configuration {c} needs restored splits {missing}: add them to restoration.splits")
         if self.ingest.privileged_fraction <= 0 and any(c.uses_privileged_ids for c in seg.parsed):
             raise ValueError("configurations oO, o+cO and o+rO need ingest.privileged_fraction > 0")
+
+    def _check_sweeps(self):
+        seg = self.segmentation
+        specs = {s.key: s for s in self.compression.specs} if self.compression else {}
+        sweeps = sorted(k for k, s in specs.items() if s.is_sweep)
+        misused = sorted(set(seg.specs) & set(sweeps))
+        if misused:
+            raise ValueError(f"segmentation.specs {misused} are rate sweeps, which only test models: list them in "
+                             "segmentation.sweeps")
+        not_sweeps = sorted(set(seg.sweeps) - set(sweeps))
+        if not_sweeps:
+            raise ValueError(f"segmentation.sweeps {not_sweeps} are not rate-sweep compression specs {sweeps}")
+        if seg.sweeps and not any(c.sweepable for c in seg.parsed):
+            raise ValueError("segmentation.sweeps needs a configuration trained on original images and tested on "
+                             "compressed ones (OC)")
+        if seg.sweeps and self.compression.splits and seg.test_split not in self.compression.splits:
+            raise ValueError(f"segmentation.sweeps need the compressed split {seg.test_split!r}")
+        if self.restoration is not None and set(self.restoration.specs) & set(sweeps):
+            raise ValueError(f"restoration.specs {sorted(set(self.restoration.specs) & set(sweeps))} are rate "
+                             "sweeps; restore single-rate specs")
 
     def _check_restoration(self):
         if self.compression is None:

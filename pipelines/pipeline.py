@@ -169,7 +169,7 @@ def _segmentation(config: ExperimentConfig, example_gen, compression, restored: 
         return trainer
 
     for c in seg.parsed:
-        keys = seg.specs if c.needs_codec else [None]
+        keys = list(seg.specs if c.needs_codec else [None]) + list(seg.sweeps if c.sweepable else [])
         restorer_names = ([r.name for r in config.segmentation_restorers(c.needs_restorer)]
                           if c.needs_restorer else [None])
         for key, restorer, seed in itertools.product(keys, restorer_names, seg.seed_list):

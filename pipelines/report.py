@@ -16,7 +16,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from image_codecs import rd_plot
-from pipelines import seed_statistics as stats
+from pipelines import rate_accuracy_report, seed_statistics as stats
 from pipelines.report_data import ReportData, collect
 
 __all__ = ["write_report", "collection_cost", "summary_lines", "restoration_findings", "SUMMARY_FILE"]
@@ -301,9 +301,10 @@ def _html(markdown_text: str) -> str:
            f"<body>{body}</body></html>"
 
 
-def write_report(run_dirs: Sequence[str], out_dir: str) -> tuple[str, str]:
-    """Writes ``report.md``, ``report.html``, the PNG plots and ``summary.txt`` (the findings,
-    one per line) to ``out_dir``."""
+def write_report(run_dirs: Sequence[str], out_dir: str, anchor: Optional[str] = None) -> tuple[str, str]:
+    """Writes ``report.md``, ``report.html``, the PNG plots, ``summary.txt`` (the findings, one
+    per line) and, for rate-accuracy tests, their CSV/JSON export to ``out_dir``. ``anchor``: the
+    codec the BD-rates compare against (default: BPG when tested)."""
     data = collect(list(run_dirs))
     if not (data.evaluations or data.rate_distortion or data.restoration):
         raise FileNotFoundError(f"{list(run_dirs)}: no compression, restoration or evaluation results to report")
@@ -324,7 +325,8 @@ def write_report(run_dirs: Sequence[str], out_dir: str) -> tuple[str, str]:
     aligned = _plot_alignment(data.alignment, os.path.join(out_dir, "feature_alignment.png"))
     if aligned:
         plots["alignment"], correlations = aligned
-    text = _markdown(data, plots, correlations)
+    text = _markdown(data, plots, correlations) + "\n".join(
+        rate_accuracy_report.section(data.rate_rows, data.class_names, out_dir, anchor))
     md_path, html_path = os.path.join(out_dir, "report.md"), os.path.join(out_dir, "report.html")
     with open(md_path, "w") as f:
         f.write(text)

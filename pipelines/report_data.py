@@ -16,9 +16,13 @@ from typing import Optional
 import numpy as np
 
 from image_datasets import features
-from pipelines import seed_statistics
+from pipelines import rate_accuracy, seed_statistics
 
 __all__ = ["EvaluationRow", "ReportData", "collect", "parse_evaluator_id", "latest_artifact"]
+
+# The compression statistics of a rate-accuracy point come from the first of these splits that
+# was compressed (the segmentation stage tests on ``val`` by default).
+TEST_SPLITS = ("val", "test")
 
 
 @dataclasses.dataclass
@@ -49,6 +53,7 @@ class ReportData:
     png_bpp: Optional[float]
     alignment: dict
     restorer_models: dict = dataclasses.field(default_factory=dict)
+    rate_rows: list = dataclasses.field(default_factory=list)
 
     @functools.cached_property
     def seed_groups(self) -> dict:
@@ -96,9 +101,40 @@ def _metric(values: dict, name: str) -> float:
     return float(v.get("doubleValue", float("nan"))) if isinstance(v, dict) else float("nan")
 
 
-def _evaluations(run_dir: str, root: str, num_classes: int, train_bpp: dict, fraction: float) -> list:
-    import tensorflow_model_analysis as tfma  # pylint: disable=g-import-not-at-top
+def _test_stats(rd_rows: list) -> dict:
+    """{(spec key, quality): compression statistics on the test split}."""
+    out = {}
+    for split in reversed(TEST_SPLITS):
+        out.update({(r["spec"], r["quality"]): r for r in rd_rows if r["split"] == split})
+    return out
+
+
+def _rate_rows(result, run: str, configuration: str, spec: str, seed: int, num_classes: int,
+               test_stats: dict) -> list:
+    """One ``RateRow`` per (codec, quality) slice of an evaluation of compressed test images."""
     rows = []
+    for key, metrics in result.slicing_metrics:
+        key = dict(key)
+        if set(key) != {features.CODEC, features.QUALITY}:
+            continue
+        codec = key[features.CODEC].decode() if isinstance(key[features.CODEC], bytes) else str(key[features.CODEC])
+        quality = float(key[features.QUALITY])
+        stats = test_stats.get((spec, quality), {})  # an int quality key equals its float
+        rows.append(rate_accuracy.RateRow(
+            run=run, configuration=configuration, spec=spec, codec=codec, quality=quality, seed=seed,
+            bpp=float(stats.get("bpp", float("nan"))), psnr=float(stats.get("psnr", float("nan"))),
+            ms_ssim_db=float(stats.get("ms_ssim_db", float("nan"))), miou=_metric(metrics[""][""], "miou"),
+            per_class=[_metric(metrics[""].get(f"classId:{c}", {}), "iou") for c in range(num_classes)]))
+    return rows
+
+
+def _evaluations(run_dir: str, root: str, num_classes: int, train_bpp: dict, fraction: float,
+                 test_stats: dict) -> tuple[list, list]:
+    """(the overall ``EvaluationRow`` of each Evaluator, the ``RateRow``s of the Evaluators of
+    configurations trained on originals and tested on compressed images)."""
+    import tensorflow_model_analysis as tfma  # pylint: disable=g-import-not-at-top
+    from keras_models.segmentation.configurations import Configuration  # pylint: disable=g-import-not-at-top
+    rows, rate_rows = [], []
     for component in sorted(os.listdir(root)):
         if not component.startswith("Evaluator."):
             continue
@@ -116,15 +152,18 @@ def _evaluations(run_dir: str, root: str, num_classes: int, train_bpp: dict, fra
         values = overall[""][""]
         per_class = [_metric(overall[""].get(f"classId:{c}", {}), "iou") for c in range(num_classes)]
         configuration, spec, restorer, seed = parse_evaluator_id(component)
+        run = os.path.basename(os.path.abspath(run_dir))
+        if Configuration.parse(configuration).sweepable:
+            rate_rows += _rate_rows(result, run, configuration, spec, seed, num_classes, test_stats)
         blessing = latest_artifact(root, component, "blessing")
         rows.append(EvaluationRow(
-            run=os.path.basename(os.path.abspath(run_dir)), configuration=configuration, spec=spec, restorer=restorer,
+            run=run, configuration=configuration, spec=spec, restorer=restorer,
             seed=seed,
             miou=_metric(values, "miou"), pixel_accuracy=_metric(values, "pixel_accuracy"),
             small_miou=_metric(values, "small_miou"), large_miou=_metric(values, "large_miou"), per_class=per_class,
             examples=int(_metric(values, "example_count")), train_bpp=train_bpp.get(spec), privileged_fraction=fraction,
             blessed=os.path.exists(os.path.join(blessing, "BLESSED")) if blessing else None))
-    return rows
+    return rows, rate_rows
 
 
 def _png_bpp(root: str, limit: int = 64) -> Optional[float]:
@@ -186,6 +225,7 @@ def collect(run_dirs: list[str]) -> ReportData:
     """
     from pipelines.pipeline import RunPaths  # pylint: disable=g-import-not-at-top
     rd, restoration, evaluations, class_names, png, alignment, restorer_models = [], [], [], [], None, {}, {}
+    rate_rows = []
     for run_dir in run_dirs:
         root = RunPaths(run_dir).pipeline_root
         if not os.path.isdir(root):
@@ -208,9 +248,13 @@ def collect(run_dirs: list[str]) -> ReportData:
         class_names = class_names or meta.get("class_names", [])
         num_classes = int(meta.get("num_classes", len(class_names) or 0))
         fraction = float(meta.get("privileged_fraction", 0.0))
-        evaluations += _evaluations(run_dir, root, num_classes, train_bpp, fraction)
+        run_evaluations, run_rate_rows = _evaluations(run_dir, root, num_classes, train_bpp, fraction,
+                                                      _test_stats(rows))
+        evaluations += run_evaluations
+        rate_rows += run_rate_rows
         restorer_models.update(_restorer_models(root))
         png = png if png is not None else _png_bpp(root)
         alignment = alignment or _alignment(root)
-    return ReportData(list(run_dirs), rd, restoration, evaluations, class_names, png, alignment, restorer_models)
+    return ReportData(list(run_dirs), rd, restoration, evaluations, class_names, png, alignment, restorer_models,
+                      rate_rows)
 

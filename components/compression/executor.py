@@ -1,4 +1,5 @@
-"""Compression executor: one output split per (input split, codec spec), plus the
+"""Compression executor: one output split per (input split, codec spec; a sweep spec's
+qualities share its split, each example carrying its quality), plus the
 rate-distortion statistics and plot."""
 from __future__ import annotations
 
@@ -85,18 +86,22 @@ class Executor(base_beam_executor.BaseBeamExecutor):
         for key, spec in resolved:
             for split in wanted:
                 name = split_name(split, key)
-                compressed = (pipeline
-                              | f"Read[{name}]" >> beam.io.ReadFromTFRecord(
-                                  os.path.join(artifact_utils.get_split_uri([examples], split), "*"),
-                                  coder=beam.coders.BytesCoder())
-                              | f"Compress[{name}]" >> beam.ParDo(compress_transform.CompressExample(spec)))
-                _ = (compressed | f"Examples[{name}]" >> beam.Keys()
+                parts = []
+                for rate in spec.rates():  # a sweep's qualities all go into the one split
+                    label = name if not spec.is_sweep else f"{name}@{rate.quality:g}"
+                    compressed = (pipeline
+                                  | f"Read[{label}]" >> beam.io.ReadFromTFRecord(
+                                      os.path.join(artifact_utils.get_split_uri([examples], split), "*"),
+                                      coder=beam.coders.BytesCoder())
+                                  | f"Compress[{label}]" >> beam.ParDo(compress_transform.CompressExample(rate)))
+                    parts.append(compressed | f"Examples[{label}]" >> beam.Keys())
+                    stats.append(compressed | f"Measures[{label}]" >> beam.Values()
+                                 | f"Mean[{label}]" >> beam.CombineGlobally(compress_transform.MeanMeasures())
+                                 | f"Tag[{label}]" >> beam.Map(lambda m, k=key, s=split, q=rate: {
+                                     "spec": k, "split": s, "codec": q.codec, "quality": q.quality, **m}))
+                _ = (parts | f"Join[{name}]" >> beam.Flatten()
                      | f"Write[{name}]" >> write_split.WriteSplit(artifact_utils.get_split_uri([out], name),
                                                                   example_gen_pb2.FORMAT_TFRECORDS_GZIP))
-                stats.append(compressed | f"Measures[{name}]" >> beam.Values()
-                             | f"Mean[{name}]" >> beam.CombineGlobally(compress_transform.MeanMeasures())
-                             | f"Tag[{name}]" >> beam.Map(lambda m, k=key, s=split, q=spec: {
-                                 "spec": k, "split": s, "codec": q.codec, "quality": q.quality, **m}))
         rd_dir = artifact_utils.get_single_instance(output_dict["rate_distortion"]).uri
         _ = (stats | "AllStats" >> beam.Flatten() | "Collect" >> beam.combiners.ToList()
              | "WriteStats" >> beam.Map(_write_stats, rd_dir))

@@ -162,6 +162,12 @@ class Configuration:
         return self.training.reads != INGESTED or self.testing.reads != INGESTED
 
     @property
+    def sweepable(self) -> bool:
+        """Trained on ingested images and tested on compressed ones (``OC``): one trained model
+        can be tested at every rate of a rate sweep."""
+        return self.training.reads == INGESTED and self.testing.reads == COMPRESSED
+
+    @property
     def needs_restorer(self) -> str | None:
         """``privileged`` or ``auxiliary`` when a restorer is involved, else None."""
         if self.training.restorer:

@@ -100,6 +100,39 @@ def test_every_configuration_trains_and_evaluates_once_per_seed(tmp_path):
     assert pusher.inputs["model"].producer_component_id == "SegmentationTrainer.rest.jpeg_q10.finenet"
 
 
+def _sweep_config(tmp_path, **segmentation):
+    _tiny_config(tmp_path)
+    data = yaml.safe_load((tmp_path / "tiny.yaml").read_text())
+    data["compression"]["specs"] += [{"codec": "webp", "qualities": [5, 20, 50, 80]},
+                                     {"codec": "jpeg", "qualities": [5, 20, 50, 80]}]
+    data["segmentation"].update({"configurations": ["OO", "OC", "CO"], "sweeps": ["webp_q5-20-50-80",
+                                                                                   "jpeg_q5-20-50-80"]})
+    data["segmentation"].update(segmentation)
+    data["serving"]["configuration"] = "OO"
+    (tmp_path / "sweep.yaml").write_text(yaml.safe_dump(data))
+    return config_lib.load_config(str(tmp_path / "sweep.yaml"))
+
+
+def test_a_sweep_tests_the_model_trained_on_originals_once_per_sweep_without_retraining(tmp_path):
+    config = _sweep_config(tmp_path, seeds=1)
+    ids = {c.id for c in pipeline.create_pipeline(config, str(tmp_path / "run")).components}
+    assert sorted(i for i in ids if i.startswith("Evaluator.orig-on-comp")) == [
+        "Evaluator.orig-on-comp.jpeg_q10", "Evaluator.orig-on-comp.jpeg_q5-20-50-80",
+        "Evaluator.orig-on-comp.webp_q5-20-50-80"]
+    assert sorted(i for i in ids if i.startswith("SegmentationTrainer.")) == [
+        "SegmentationTrainer.comp.jpeg_q10", "SegmentationTrainer.orig"]
+
+
+@pytest.mark.parametrize("segmentation, message", [
+    ({"specs": ["jpeg_q10", "webp_q5-20-50-80"]}, "are rate sweeps, which only test models"),
+    ({"sweeps": ["jpeg_q10"]}, r"segmentation.sweeps \['jpeg_q10'\] are not rate-sweep compression specs"),
+    ({"configurations": ["OO", "CO"]}, "needs a configuration trained on original images and tested on compressed"),
+])
+def test_a_misused_sweep_is_named(tmp_path, segmentation, message):
+    with pytest.raises(dataconf.ConfigError, match=message):
+        _sweep_config(tmp_path, **segmentation)
+
+
 @pytest.mark.parametrize("section,change,message", [
     ("segmentation", {"seeds": 0}, "seeds >= 1"),
     ("restoration", {"restorers": [{"name": "seed2"}]}, "reserved for segmentation seeds"),
