@@ -18,6 +18,8 @@ from benchmarks import machine
 BENCHMARKS = {
     "ingest": ("benchmarks.ingest_throughput", "Ingestion throughput (ImageExampleGen, 2048x1024)"),
     "codecs": ("benchmarks.codec_speed", "Codec speed per 2048x1024 image (and MSH vs CompressAI)"),
+    "codecs_bd": ("benchmarks.codec_bd_rate",
+                  "Image codecs on 2048x1024 photographs: BD-rate against BPG, encode and decode time"),
     "compression": ("benchmarks.compression_throughput", "Compression Transform throughput (BPG q40, 2048x1024)"),
     "msh_vs_jpeg": ("benchmarks.msh_vs_jpeg", "MSH trained briefly on texture-city vs JPEG at matched bpp"),
     "texture_city_effect": ("benchmarks.texture_city_effect", "texture-city: tiny DeepLabv3+ trained on originals vs JPEG q5"),
