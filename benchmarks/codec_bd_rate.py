@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from image_codecs import bd_rate, metrics, registry
+from image_codecs import bd_rate, evaluation
 
 __all__ = ["run", "SWEEPS", "photo_mosaic"]
 
@@ -54,16 +54,6 @@ def _images(count: int) -> list[tuple[str, np.ndarray]]:
     return out
 
 
-def _point(codec, image: np.ndarray) -> dict:
-    start = time.perf_counter()
-    data = codec.encode(image)
-    encoded = time.perf_counter()
-    decoded = codec.decode(data)
-    done = time.perf_counter()
-    return {"bpp": metrics.bpp(len(data), *image.shape[:2]), "psnr": metrics.psnr(image, decoded),
-            "ms_ssim_db": metrics.ms_ssim_db(metrics.ms_ssim(image, decoded)), "encode_s": encoded - start, "decode_s": done - encoded}
-
-
 def _bd(anchor: dict, curve: dict, field: str):
     try:
         return round(bd_rate.bd_rate(anchor["bpp"], anchor[field], curve["bpp"], curve[field]), 1)
@@ -96,12 +86,10 @@ def run(images: int = 2) -> list[dict]:
     test = _images(max(1, images))
     curves, times = {}, {}
     for label, name, qualities, options in SWEEPS:
-        points = [[_point(registry.make_codec(name, q, **options), image) for _, image in test] for q in qualities]
-        curves[label] = {f: [float(np.mean([p[f] for p in per_image])) for per_image in points]
-                         for f in ("bpp", "psnr", "ms_ssim_db")}
+        points = evaluation.evaluate(name, qualities, [image for _, image in test], options)
+        curves[label] = {f: [p[f] for p in points] for f in ("bpp", "psnr", "ms_ssim_db")}
         curves[label]["qualities"] = list(qualities)
-        times[label] = {f: float(np.mean([p[f] for per_image in points for p in per_image]))
-                        for f in ("encode_s", "decode_s")}
+        times[label] = {f"{f}_s": float(np.mean([p[f"{f}_ms"] for p in points])) / 1000 for f in ("encode", "decode")}
         print(f"{label}: bpp {np.round(curves[label]['bpp'], 3).tolist()} "
               f"PSNR {np.round(curves[label]['psnr'], 2).tolist()}", flush=True)
     os.makedirs(os.path.dirname(PLOT), exist_ok=True)
