@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from image_codecs.bpg.bitio import write_ue7
+from image_codecs.bitio import write_ue7
 
 __all__ = ["run", "mutations"]
 

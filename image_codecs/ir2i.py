@@ -23,7 +23,7 @@ import numpy as np
 
 from image_datasets import pixel_budget
 from image_codecs.base import BitstreamError, Codec, CodecError, QualityRange, check_image
-from image_codecs.bpg.bitio import BpgFormatError, read_ue7, write_ue7
+from image_codecs.bitio import read_ue7, write_ue7
 from image_codecs.registry import register
 
 __all__ = ["Ir2iCodec", "Header", "parse_header", "progressive_prefix", "MAGIC"]
@@ -60,11 +60,8 @@ def parse_header(data: bytes) -> tuple[Header, int]:
         raise BitstreamError(f"ir2i: not an IR2I bitstream (magic {data[:3]!r})")
     if len(data) < 4 or data[3] != VERSION:
         raise BitstreamError(f"ir2i: unsupported version {data[3] if len(data) > 3 else None}")
-    try:
-        height, pos = read_ue7(data, 4, "height")
-        width, pos = read_ue7(data, pos, "width")
-    except BpgFormatError as e:
-        raise BitstreamError(f"ir2i: {e}") from e
+    height, pos = read_ue7(data, 4, "ir2i: height")
+    width, pos = read_ue7(data, pos, "ir2i: width")
     if pos + 4 > len(data):
         raise BitstreamError("ir2i: truncated header")
     stages, bits, patch8, first = data[pos:pos + 4]

@@ -15,7 +15,7 @@ import numpy as np
 
 from image_datasets import pixel_budget
 from image_codecs.base import BitstreamError, Codec, CodecError, QualityRange, check_image
-from image_codecs.bpg.bitio import BpgFormatError, read_ue7, write_ue7
+from image_codecs.bitio import read_ue7, write_ue7
 from image_codecs.registry import register
 
 __all__ = ["MshCodec", "pack", "unpack", "resolve_model", "MAGIC"]
@@ -40,38 +40,35 @@ def pack(tensors: list) -> bytes:
 def unpack(data: bytes) -> list:
     if not data.startswith(MAGIC):
         raise BitstreamError(f"msh: not an MSH bitstream (magic {data[:4]!r})")
-    try:
-        count, pos = read_ue7(data, 4, "tensor count")
-        if count > 16:
-            raise BitstreamError(f"msh: {count} tensors is implausible")
-        tensors = []
-        for i in range(count):
-            if pos >= len(data):
-                raise BitstreamError(f"msh: truncated before tensor {i}")
-            kind, pos = data[pos], pos + 1
-            n, pos = read_ue7(data, pos, f"tensor {i} length")
-            if kind == 0:
-                if pos + n > len(data):
-                    raise BitstreamError(f"msh: tensor {i} ({n} bytes) runs past the end")
-                tensors.append(data[pos:pos + n])
-                pos += n
-            elif kind == 1:
-                if n > 8:
-                    raise BitstreamError(f"msh: shape tensor {i} with {n} values is implausible")
-                values = []
-                for _ in range(n):
-                    v, pos = read_ue7(data, pos, f"tensor {i} value")
-                    if v >= 1 << 31:
-                        raise BitstreamError(f"msh: tensor {i} value {v} does not fit an int32")
-                    values.append(v)
-                tensors.append(np.array(values, np.int32))
-            else:
-                raise BitstreamError(f"msh: unknown tensor kind {kind} at byte {pos - 1}")
-        if pos != len(data):
-            raise BitstreamError(f"msh: {len(data) - pos} trailing bytes")
-        return tensors
-    except BpgFormatError as e:
-        raise BitstreamError(f"msh: {e}") from e
+    count, pos = read_ue7(data, 4, "msh: tensor count")
+    if count > 16:
+        raise BitstreamError(f"msh: {count} tensors is implausible")
+    tensors = []
+    for i in range(count):
+        if pos >= len(data):
+            raise BitstreamError(f"msh: truncated before tensor {i}")
+        kind, pos = data[pos], pos + 1
+        n, pos = read_ue7(data, pos, f"msh: tensor {i} length")
+        if kind == 0:
+            if pos + n > len(data):
+                raise BitstreamError(f"msh: tensor {i} ({n} bytes) runs past the end")
+            tensors.append(data[pos:pos + n])
+            pos += n
+        elif kind == 1:
+            if n > 8:
+                raise BitstreamError(f"msh: shape tensor {i} with {n} values is implausible")
+            values = []
+            for _ in range(n):
+                v, pos = read_ue7(data, pos, f"msh: tensor {i} value")
+                if v >= 1 << 31:
+                    raise BitstreamError(f"msh: tensor {i} value {v} does not fit an int32")
+                values.append(v)
+            tensors.append(np.array(values, np.int32))
+        else:
+            raise BitstreamError(f"msh: unknown tensor kind {kind} at byte {pos - 1}")
+    if pos != len(data):
+        raise BitstreamError(f"msh: {len(data) - pos} trailing bytes")
+    return tensors
 
 
 def resolve_model(model: str, quality: int) -> str:

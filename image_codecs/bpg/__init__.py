@@ -5,3 +5,11 @@
 files itself: HEVC intra coding through the x265 and HEVC decoder of the ffmpeg that
 ``imageio-ffmpeg`` ships, and the container with its compact ``hevc_header``.
 """
+
+from image_codecs.base import BitstreamError
+
+__all__ = ["BpgFormatError"]
+
+
+class BpgFormatError(BitstreamError):
+    """A BPG file (or its HEVC payload) is malformed, truncated or unsupported."""

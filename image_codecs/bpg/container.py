@@ -4,7 +4,8 @@ from __future__ import annotations
 import dataclasses
 
 from image_codecs.bpg import hevc
-from image_codecs.bpg.bitio import BpgFormatError, read_ue7, write_ue7
+from image_codecs.bitio import read_ue7, write_ue7
+from image_codecs.bpg import BpgFormatError
 
 __all__ = ["MAGIC", "BpgHeader", "BpgFile", "parse", "serialize", "FORMATS", "COLOR_SPACES"]
 
@@ -67,14 +68,14 @@ def parse(data: bytes) -> BpgFile:
     if pixel_format == 0 and color_space != 0:
         raise BpgFormatError("greyscale files must use color_space 0")
     pos = 6
-    width, pos = read_ue7(data, pos, "picture_width")
-    height, pos = read_ue7(data, pos, "picture_height")
+    width, pos = read_ue7(data, pos, "picture_width", error=BpgFormatError)
+    height, pos = read_ue7(data, pos, "picture_height", error=BpgFormatError)
     if not 0 < width <= MAX_DIMENSION or not 0 < height <= MAX_DIMENSION:
         raise BpgFormatError(f"picture size {width}x{height} outside 1..{MAX_DIMENSION}")
-    data_length, pos = read_ue7(data, pos, "picture_data_length")
+    data_length, pos = read_ue7(data, pos, "picture_data_length", error=BpgFormatError)
     extension = b""
     if has_ext:
-        ext_length, pos = read_ue7(data, pos, "extension_data_length")
+        ext_length, pos = read_ue7(data, pos, "extension_data_length", error=BpgFormatError)
         if pos + ext_length > len(data):
             raise BpgFormatError(f"truncated file: extension data of {ext_length} bytes runs past the end")
         extension, pos = data[pos:pos + ext_length], pos + ext_length

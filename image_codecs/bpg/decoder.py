@@ -9,7 +9,7 @@ from image_codecs import external
 from image_datasets import pixel_budget
 from image_codecs.base import CodecError
 from image_codecs.bpg import colour, container, hevc
-from image_codecs.bpg.bitio import BpgFormatError
+from image_codecs.bpg import BpgFormatError
 
 __all__ = ["decode", "decode_planes", "annexb_stream"]
 

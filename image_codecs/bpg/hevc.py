@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from image_codecs.bpg.bitio import (BitReader, BitWriter, BpgFormatError, add_emulation_prevention, read_ue7,
-                                    remove_emulation_prevention, write_ue7)
+from image_codecs.bitio import (BitReader, BitWriter, add_emulation_prevention, read_ue7, remove_emulation_prevention,
+                                write_ue7)
+from image_codecs.bpg import BpgFormatError
 
 __all__ = ["HevcHeader", "split_nal_units", "nal_type", "compact_from_annexb", "parse_hevc_header",
            "write_hevc_header", "build_vps", "build_sps", "NAL_VPS", "NAL_SPS", "NAL_PPS"]
@@ -103,7 +104,7 @@ def _skip_vui(r: BitReader) -> None:
 
 def parse_sps(nal: bytes) -> tuple[HevcHeader, dict]:
     """Reads an SPS NAL unit; returns the compact fields and the picture properties."""
-    r = BitReader(remove_emulation_prevention(nal), "HEVC SPS")
+    r = BitReader(remove_emulation_prevention(nal), "HEVC SPS", BpgFormatError)
     r.u(16)  # NAL header
     if r.u(4) != 0:
         raise BpgFormatError("SPS: VPS id 0 expected")
@@ -172,10 +173,10 @@ def write_hevc_header(h: HevcHeader) -> bytes:
 
 def parse_hevc_header(data: bytes, pos: int) -> tuple[HevcHeader, int]:
     """Reads an ``hevc_header()`` at ``pos``; returns it and the position after it."""
-    length, pos = read_ue7(data, pos, "hevc_header_length")
+    length, pos = read_ue7(data, pos, "hevc_header_length", error=BpgFormatError)
     if pos + length > len(data):
         raise BpgFormatError(f"truncated file: hevc_header of {length} bytes runs past the end")
-    r = BitReader(data[pos:pos + length], "hevc_header")
+    r = BitReader(data[pos:pos + length], "hevc_header", BpgFormatError)
     fields = dict(log2_min_cb_size=r.ue() + 3, log2_diff_max_min_cb_size=r.ue(), log2_min_tb_size=r.ue() + 2,
                   log2_diff_max_min_tb_size=r.ue(), max_transform_hierarchy_depth_intra=r.ue(),
                   sample_adaptive_offset_enabled=bool(r.u(1)))

@@ -11,7 +11,7 @@ from PIL import Image
 
 from image_codecs import msh, registry
 from image_codecs.bpg import container, decoder as bpg_decoder
-from image_codecs.bpg.bitio import write_ue7
+from image_codecs.bitio import write_ue7
 from image_datasets import pixel_budget
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data", "bpg")

@@ -10,7 +10,8 @@ from PIL import Image
 
 from image_codecs import metrics
 from image_codecs.bpg import codec as bpg_codec, container, decoder, encoder, hevc
-from image_codecs.bpg.bitio import BpgFormatError, read_ue7, write_ue7
+from image_codecs.bitio import read_ue7, write_ue7
+from image_codecs.bpg import BpgFormatError
 
 VECTORS = os.path.join(os.path.dirname(__file__), "..", "..", "data", "bpg")
 VECTOR_FILES = sorted(glob.glob(os.path.join(VECTORS, "*.bpg")))

@@ -1,36 +1,35 @@
-"""Bit-level reading and writing for the BPG container and HEVC parameter sets.
+"""Bit-level reading and writing for every container: ue7 varints (BPG, MSH, IR2I headers),
+Exp-Golomb bit fields and emulation prevention (HEVC parameter sets).
 
-Every read is bounds-checked: running past the end raises ``BpgFormatError`` instead of
-returning zeros, so truncated or hostile files fail with a message, never a crash or hang.
+Every read is bounds-checked: running past the end raises the caller's ``error`` (a
+``BitstreamError``; BPG passes its ``BpgFormatError``) instead of returning zeros, so
+truncated or hostile files fail with a message, never a crash or hang.
 """
 from __future__ import annotations
 
 from image_codecs.base import BitstreamError
 
-__all__ = ["BpgFormatError", "BitReader", "BitWriter", "read_ue7", "write_ue7",
-           "add_emulation_prevention", "remove_emulation_prevention"]
+__all__ = ["BitReader", "BitWriter", "read_ue7", "write_ue7", "add_emulation_prevention",
+           "remove_emulation_prevention"]
 
 
-class BpgFormatError(BitstreamError):
-    """A BPG file (or its HEVC payload) is malformed, truncated or unsupported."""
-
-
-def read_ue7(data: bytes, pos: int, what: str, max_bits: int = 32) -> tuple[int, int]:
+def read_ue7(data: bytes, pos: int, what: str, max_bits: int = 32,
+             error: type[BitstreamError] = BitstreamError) -> tuple[int, int]:
     """Reads a ue7(n) value at ``pos``; returns (value, new position)."""
     value = 0
     for i in range(5):
         if pos >= len(data):
-            raise BpgFormatError(f"truncated file: {what} runs past the end (byte {pos})")
+            raise error(f"truncated file: {what} runs past the end (byte {pos})")
         byte = data[pos]
         pos += 1
         if i == 0 and byte == 0x80:
-            raise BpgFormatError(f"{what}: non-shortest ue7 encoding (leading 0x80)")
+            raise error(f"{what}: non-shortest ue7 encoding (leading 0x80)")
         value = (value << 7) | (byte & 0x7F)
         if not byte & 0x80:
             if value >= 1 << max_bits:
-                raise BpgFormatError(f"{what}: value {value} exceeds {max_bits} bits")
+                raise error(f"{what}: value {value} exceeds {max_bits} bits")
             return value, pos
-    raise BpgFormatError(f"{what}: ue7 value longer than 5 bytes")
+    raise error(f"{what}: ue7 value longer than 5 bytes")
 
 
 def write_ue7(value: int) -> bytes:
@@ -47,14 +46,15 @@ def write_ue7(value: int) -> bytes:
 class BitReader:
     """MSB-first bit reader over bytes."""
 
-    def __init__(self, data: bytes, what: str):
+    def __init__(self, data: bytes, what: str, error: type[BitstreamError] = BitstreamError):
         self.data = data
         self.pos = 0  # In bits.
         self.what = what
+        self.error = error
 
     def u(self, n: int) -> int:
         if self.pos + n > 8 * len(self.data):
-            raise BpgFormatError(f"truncated {self.what}: needs {n} more bits at bit {self.pos} "
+            raise self.error(f"truncated {self.what}: needs {n} more bits at bit {self.pos} "
                                  f"of {8 * len(self.data)}")
         value = 0
         for _ in range(n):
@@ -69,7 +69,7 @@ class BitReader:
         while self.u(1) == 0:
             zeros += 1
             if zeros > 31:
-                raise BpgFormatError(f"{self.what}: Exp-Golomb code longer than 32 bits")
+                raise self.error(f"{self.what}: Exp-Golomb code longer than 32 bits")
         return (1 << zeros) - 1 + (self.u(zeros) if zeros else 0)
 
     def se(self) -> int:
