@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from keras_models import presets
+
 __all__ = ["Ir2iConfig", "VARIANTS", "INPAINTING", "INPAINT_CONTEXTS", "PRESETS", "preset", "paper_schedule"]
 
 VARIANTS = ("residual", "prediction", "full", "decoding")
@@ -139,9 +141,8 @@ PRESETS = {
 
 
 def preset(name: str, **overrides) -> Ir2iConfig:
-    if name not in PRESETS:
-        raise ValueError(f"unknown IR2I preset {name!r}; expected one of {sorted(PRESETS)}")
-    return dataclasses.replace(PRESETS[name], **overrides)
+    """The preset ``name`` with fields replaced (``keras_models.presets.preset``)."""
+    return presets.preset(PRESETS, "IR2I", name, **overrides)
 
 
 def paper_schedule(config: Ir2iConfig, r2i_steps: int, equal: bool = False) -> tuple[int, Ir2iConfig]:

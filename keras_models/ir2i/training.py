@@ -24,18 +24,9 @@ import tensorflow as tf
 from keras_models import resumable
 from keras_models.ir2i.config import Ir2iConfig
 from keras_models.ir2i.model import InpaintingNetwork, ProgressiveCoder
+from keras_models.pixels import from_unit, to_unit
 
-__all__ = ["to_unit", "from_unit", "patch_pairs", "Ir2iModel", "train"]
-
-
-def to_unit(image):
-    """uint8 (or 0..255 float) -> float32 in [-1, 1]."""
-    return tf.cast(image, tf.float32) / 127.5 - 1.0
-
-
-def from_unit(x):
-    """[-1, 1] -> uint8 (rounded, clipped)."""
-    return tf.cast(tf.clip_by_value(tf.round((x + 1.0) * 127.5), 0, 255), tf.uint8)
+__all__ = ["patch_pairs", "Ir2iModel", "train"]
 
 
 def patch_pairs(images: tf.data.Dataset, config: Ir2iConfig, seed: int = 0) -> tf.data.Dataset:

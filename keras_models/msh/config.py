@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from keras_models import presets
+
 __all__ = ["MshConfig", "PRESETS", "preset"]
 
 
@@ -40,6 +42,5 @@ PRESETS = {
 
 
 def preset(name: str, **overrides) -> MshConfig:
-    if name not in PRESETS:
-        raise ValueError(f"unknown MSH preset {name!r}; expected one of {sorted(PRESETS)}")
-    return dataclasses.replace(PRESETS[name], **overrides)
+    """The preset ``name`` with fields replaced (``keras_models.presets.preset``)."""
+    return presets.preset(PRESETS, "MSH", name, **overrides)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Optional
 
+from keras_models import presets
+
 __all__ = ["FineNetConfig", "DiscriminatorConfig", "RdnConfig", "RestorationConfig", "PRESETS", "preset"]
 
 
@@ -133,19 +135,5 @@ PRESETS = {
 
 
 def preset(name: str, **overrides) -> RestorationConfig:
-    """The preset ``name`` with fields replaced; a dict replaces fields of a nested config
-    (``generator={"filters": 32}``)."""
-    if name not in PRESETS:
-        raise ValueError(f"unknown restoration preset {name!r}; expected one of {sorted(PRESETS)}")
-    base = PRESETS[name]
-    fields = {f.name for f in dataclasses.fields(base)}
-    unknown = sorted(set(overrides) - fields)
-    if unknown:
-        raise ValueError(f"unknown restoration config fields {unknown}; expected some of {sorted(fields)}")
-    for key, value in overrides.items():
-        nested = getattr(base, key)
-        if isinstance(value, dict) and dataclasses.is_dataclass(nested):
-            overrides[key] = dataclasses.replace(nested, **value)
-        elif isinstance(value, list):
-            overrides[key] = tuple(value)
-    return dataclasses.replace(base, **overrides)
+    """The preset ``name`` with fields replaced (``keras_models.presets.preset``)."""
+    return presets.preset(PRESETS, "restoration", name, **overrides)

@@ -8,20 +8,11 @@ import os
 import tensorflow as tf
 
 from keras_models import distribute, resumable
+from keras_models.pixels import from_unit, to_unit
 from keras_models.restoration.config import RestorationConfig
 from keras_models.restoration.restorer import build_restorer
 
-__all__ = ["to_unit", "from_unit", "pair_crops", "train", "SampleImages"]
-
-
-def to_unit(image_uint8: tf.Tensor) -> tf.Tensor:
-    """uint8 (or 0..255 float) -> float32 in [-1, 1]."""
-    return tf.cast(image_uint8, tf.float32) / 127.5 - 1.0
-
-
-def from_unit(image: tf.Tensor) -> tf.Tensor:
-    """float in [-1, 1] -> uint8 (rounded, clipped)."""
-    return tf.cast(tf.clip_by_value(tf.round((tf.cast(image, tf.float32) + 1.0) * 127.5), 0, 255), tf.uint8)
+__all__ = ["pair_crops", "train", "SampleImages"]
 
 
 def pair_crops(pairs: tf.data.Dataset, crop: int, batch_size: int, seed: int = 0) -> tf.data.Dataset:

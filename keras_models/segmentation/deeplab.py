@@ -15,7 +15,7 @@ from typing import Optional
 
 import tensorflow as tf
 
-from keras_models import checkpointed_random
+from keras_models import checkpointed_random, presets
 from keras_models.pretrained import keras_cache_file
 
 __all__ = ["DeepLabConfig", "PRESETS", "preset", "build_deeplab", "build_backbone"]
@@ -53,9 +53,8 @@ PRESETS = {
 
 
 def preset(name: str, **overrides) -> DeepLabConfig:
-    if name not in PRESETS:
-        raise ValueError(f"unknown DeepLab preset {name!r}; expected one of {sorted(PRESETS)}")
-    return dataclasses.replace(PRESETS[name], **overrides)
+    """The preset ``name`` with fields replaced (``keras_models.presets.preset``)."""
+    return presets.preset(PRESETS, "DeepLab", name, **overrides)
 
 
 # Keras' release files, looked up in its local cache for weights="imagenet".

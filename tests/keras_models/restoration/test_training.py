@@ -5,6 +5,7 @@ import pytest
 import tensorflow as tf
 from PIL import Image
 
+from keras_models import pixels
 from keras_models.restoration import config as rc, export, training
 
 
@@ -67,7 +68,7 @@ def test_exported_restorer_takes_bytes_and_tensors_of_any_size(tmp_path):
     assert restored.shape == image.shape
     direct = export.load(path)(image[None].astype(np.float32))[0]
     np.testing.assert_allclose(restored, np.round(direct), atol=1)
-    expected = model.generator(training.to_unit(np.pad(image, ((0, 3), (0, 5), (0, 0)), "symmetric"))[None])
+    expected = model.generator(pixels.to_unit(np.pad(image, ((0, 3), (0, 5), (0, 0)), "symmetric"))[None])
     np.testing.assert_allclose(direct, ((expected.numpy()[0] + 1) * 127.5)[:37, :51], atol=1e-2)
 
 
