@@ -19,7 +19,14 @@ import tensorflow_compression as tfc
 
 from keras_models.msh.config import MshConfig
 
-__all__ = ["MeanScaleHyperprior"]
+__all__ = ["MeanScaleHyperprior", "LATENT_DOWNSAMPLING", "HYPER_DOWNSAMPLING"]
+
+# The strides of the analysis transform's four convolutions and of the hyper-analysis' three;
+# the latent y is their product smaller than the image, z that much smaller than y.
+_ANALYSIS_STRIDES = (2, 2, 2, 2)
+_HYPER_STRIDES = (1, 2, 2)
+LATENT_DOWNSAMPLING = math.prod(_ANALYSIS_STRIDES)  # 16
+HYPER_DOWNSAMPLING = math.prod(_HYPER_STRIDES)  # 4
 
 
 def _conv(filters, kernel, strides=1, activation=None, name=None):
@@ -35,36 +42,35 @@ def _deconv(filters, kernel, strides=1, activation=None, name=None):
 def analysis_transform(c: MshConfig) -> tf.keras.Sequential:
     return tf.keras.Sequential([
         tf.keras.layers.Lambda(lambda x: x / 255.0),
-        _conv(c.num_filters, 5, 2, name="conv_0"), tfc.GDN(name="gdn_0"),
-        _conv(c.num_filters, 5, 2, name="conv_1"), tfc.GDN(name="gdn_1"),
-        _conv(c.num_filters, 5, 2, name="conv_2"), tfc.GDN(name="gdn_2"),
-        _conv(c.latent_depth, 5, 2, name="conv_3"),
+        *[layer for i, stride in enumerate(_ANALYSIS_STRIDES[:-1])
+          for layer in (_conv(c.num_filters, 5, stride, name=f"conv_{i}"), tfc.GDN(name=f"gdn_{i}"))],
+        _conv(c.latent_depth, 5, _ANALYSIS_STRIDES[-1], name=f"conv_{len(_ANALYSIS_STRIDES) - 1}"),
     ], name="analysis")
 
 
 def synthesis_transform(c: MshConfig) -> tf.keras.Sequential:
     return tf.keras.Sequential([
-        _deconv(c.num_filters, 5, 2, name="deconv_0"), tfc.GDN(inverse=True, name="igdn_0"),
-        _deconv(c.num_filters, 5, 2, name="deconv_1"), tfc.GDN(inverse=True, name="igdn_1"),
-        _deconv(c.num_filters, 5, 2, name="deconv_2"), tfc.GDN(inverse=True, name="igdn_2"),
-        _deconv(3, 5, 2, name="deconv_3"),
+        *[layer for i, stride in enumerate(reversed(_ANALYSIS_STRIDES[1:]))
+          for layer in (_deconv(c.num_filters, 5, stride, name=f"deconv_{i}"),
+                        tfc.GDN(inverse=True, name=f"igdn_{i}"))],
+        _deconv(3, 5, _ANALYSIS_STRIDES[0], name=f"deconv_{len(_ANALYSIS_STRIDES) - 1}"),
         tf.keras.layers.Lambda(lambda x: x * 255.0),
     ], name="synthesis")
 
 
 def hyper_analysis_transform(c: MshConfig) -> tf.keras.Sequential:
     return tf.keras.Sequential([
-        _conv(c.num_filters, 3, 1, "relu", name="conv_0"),
-        _conv(c.num_filters, 5, 2, "relu", name="conv_1"),
-        _conv(c.hyperprior_depth, 5, 2, name="conv_2"),
+        _conv(c.num_filters, 3, _HYPER_STRIDES[0], "relu", name="conv_0"),
+        _conv(c.num_filters, 5, _HYPER_STRIDES[1], "relu", name="conv_1"),
+        _conv(c.hyperprior_depth, 5, _HYPER_STRIDES[2], name="conv_2"),
     ], name="hyper_analysis")
 
 
 def hyper_synthesis_transform(c: MshConfig) -> tf.keras.Sequential:
     return tf.keras.Sequential([
-        _deconv(c.num_filters, 5, 2, "relu", name="deconv_0"),
-        _deconv(c.num_filters * 3 // 2, 5, 2, "relu", name="deconv_1"),
-        _deconv(2 * c.latent_depth, 3, 1, name="deconv_2"),  # mean and scale index per element of y
+        _deconv(c.num_filters, 5, _HYPER_STRIDES[2], "relu", name="deconv_0"),
+        _deconv(c.num_filters * 3 // 2, 5, _HYPER_STRIDES[1], "relu", name="deconv_1"),
+        _deconv(2 * c.latent_depth, 3, _HYPER_STRIDES[0], name="deconv_2"),  # mean and scale index per element of y
     ], name="hyper_synthesis")
 
 
@@ -156,8 +162,8 @@ class MeanScaleHyperprior(tf.keras.Model):
                                   tf.TensorSpec(shape=(2,), dtype=tf.int32)])
     def decompress(self, string, side_string, x_shape):
         """Inverse of ``compress``: returns uint8 [H, W, 3]."""
-        y_shape = -(-x_shape // 16)
-        z_shape = -(-y_shape // 4)
+        y_shape = -(-x_shape // LATENT_DOWNSAMPLING)
+        z_shape = -(-y_shape // HYPER_DOWNSAMPLING)
         z_hat = self.side_entropy_model.decompress(side_string[None], z_shape)
         mean, index = self._hyper(z_hat, y_shape)
         y_hat = self.entropy_model.decompress(string[None], index, loc=mean)

@@ -89,3 +89,13 @@ def test_training_resumes_from_its_checkpoint(tmp_path):
     resumed = training.train(config, images, steps=2, checkpoint_dir=str(tmp_path))  # nothing left to train
     for a, b in zip(first.get_weights(), resumed.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_the_declared_downsampling_is_the_transforms_own():
+    import numpy as np  # pylint: disable=g-import-not-at-top
+    from keras_models.msh import config as mc, model as mm  # pylint: disable=g-import-not-at-top
+    c = mc.preset("tiny")
+    y = mm.analysis_transform(c)(np.zeros((1, 64, 96, 3), np.float32))
+    z = mm.hyper_analysis_transform(c)(y)
+    assert y.shape[1:3] == (64 // mm.LATENT_DOWNSAMPLING, 96 // mm.LATENT_DOWNSAMPLING) == (4, 6)
+    assert z.shape[1:3] == (-(-4 // mm.HYPER_DOWNSAMPLING), -(-6 // mm.HYPER_DOWNSAMPLING)) == (1, 2)  # ceil
