@@ -15,14 +15,12 @@ from tfx.orchestration.kubeflow.v2 import kubeflow_v2_dag_runner
 from pipelines.config import ExperimentConfig
 from pipelines.pipeline import create_pipeline
 
-__all__ = ["ClusterResources", "compile_pipeline", "TRAINER_IDS", "is_trainer"]
-
-TRAINER_IDS = ("CodecTrainer", "RestorationTrainer", "SegmentationTrainer")
+__all__ = ["ClusterResources", "compile_pipeline", "is_trainer"]
 
 
-def is_trainer(component_id: str) -> bool:
-    """Trainer ids are a trainer name, optionally followed by ``.<what it trains>``."""
-    return component_id.split(".")[0] in TRAINER_IDS
+def is_trainer(component) -> bool:
+    """Every model (codec, restorer, segmenter) is trained by a TFX Trainer, whatever its id."""
+    return isinstance(component, tfx.components.Trainer)
 
 
 @dataclasses.dataclass
@@ -59,7 +57,7 @@ def compile_pipeline(config: ExperimentConfig, image: str, output_path: str, pip
     """
     pipeline = create_pipeline(config, run_dir=pipeline_root, pipeline_root=pipeline_root, metadata=False)
     for component in pipeline.components:
-        if is_trainer(component.id):
+        if is_trainer(component):
             component.with_platform_config(_resource_spec(resources))
     runner = kubeflow_v2_dag_runner.KubeflowV2DagRunner(
         config=kubeflow_v2_dag_runner.KubeflowV2DagRunnerConfig(default_image=image),

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from pipelines import config as config_lib, kubeflow_runner
+from pipelines import config as config_lib, kubeflow_runner, pipeline
 
 
 @pytest.mark.parametrize("name", config_lib.shipped_configs())
@@ -19,9 +19,13 @@ def test_shipped_config_compiles(name, tmp_path):
     config = config_lib.load_config(name)
     if config.compression is not None:
         assert "ImageExampleGen" in tasks["Compression"]["dependentTasks"]
+    components = pipeline.create_pipeline(config, str(tmp_path / "run"), metadata=False).components
+    trainers = {c.id for c in components if kubeflow_runner.is_trainer(c)}
+    assert {c.id for c in components if c.id.split(".")[0].endswith("Trainer")} == trainers
+    assert bool(trainers) == (config.segmentation is not None or config.codec_training is not None)
     for task_id in tasks:
         resources = executors[f"{task_id}_executor"]["container"].get("resources")
-        if kubeflow_runner.is_trainer(task_id):
+        if task_id in trainers:
             assert resources["accelerator"] == {"type": "nvidia.com/gpu", "count": "1"}
         else:
             assert resources is None
