@@ -5,9 +5,8 @@
 label). ``custom_config``:
   ``training_domain``: ``O``, ``C``, ``R``, ``A``, ``o``, ``r``, ``o+c`` or ``o+r``;
   ``training``: ``SegmentationTrainingConfig`` fields; ``num_classes``; ``class_names``;
-  ``privileged_fraction`` and ``privileged_seed``: the ingestion's choice, recomputed from the
-  split's image ids (the same deterministic hash rank) to select privileged images;
-  ``seed``.
+  ``privileged_fraction``: the ingestion's (recorded with the model; the privileged images
+  themselves are the examples ingestion flagged ``privileged``, tiles included); ``seed``.
 """
 from __future__ import annotations
 
@@ -20,42 +19,28 @@ from tfx.components.trainer.fn_args_utils import FnArgs
 import dataconf
 from components import examples_io, trainer_checkpoints
 from image_datasets import features
-from image_datasets.ingest import select_privileged
 from keras_models.segmentation import configurations, export, training
 
 __all__ = ["run_fn", "source_datasets"]
 
 
-def _image_ids(files: list[str]) -> list[str]:
-    spec = {features.IMAGE_ID: tf.io.FixedLenFeature([], tf.string)}
-    data = tf.data.TFRecordDataset(files, compression_type="GZIP").map(
-        lambda r: tf.io.parse_single_example(r, spec)[features.IMAGE_ID])
-    return [i.decode() for i in data.as_numpy_iterator()]
-
-
-def source_datasets(files: list[str], domain: str, privileged_fraction: float = 0.0,
-                    privileged_seed: int = 0) -> list[tf.data.Dataset]:
+def source_datasets(files: list[str], domain: str, privileged_fraction: float = 0.0) -> list[tf.data.Dataset]:
     """One dataset of ``(uint8 image, uint8 label, float weight)`` per training source of
-    ``domain`` (see ``configurations.TrainingSource``)."""
+    ``domain`` (see ``configurations.TrainingSource``); privileged sources keep the examples
+    ingestion flagged ``privileged``, the others the rest."""
     sources = configurations.TRAINING[domain].sources
-    privileged = set()
-    if any(s.subset != "all" for s in sources):
-        if privileged_fraction <= 0:
-            raise ValueError(f"training domain {domain!r} needs privileged images, but privileged_fraction is 0")
-        privileged = select_privileged(_image_ids(files), privileged_fraction, privileged_seed)
-        logging.info("SegmentationTrainer: %d privileged images", len(privileged))
-    privileged_ids = tf.constant(sorted(privileged) or [""])
+    if any(s.subset != "all" for s in sources) and privileged_fraction <= 0:
+        raise ValueError(f"training domain {domain!r} needs privileged images, but privileged_fraction is 0")
     out = []
     for source in sources:
         spec = {source.feature: tf.io.FixedLenFeature([], tf.string),
                 features.LABEL: tf.io.FixedLenFeature([], tf.string),
-                features.IMAGE_ID: tf.io.FixedLenFeature([], tf.string)}
+                features.PRIVILEGED: tf.io.FixedLenFeature([], tf.int64, default_value=0)}
         data = tf.data.TFRecordDataset(files, compression_type="GZIP").map(
             lambda r, spec=spec: tf.io.parse_single_example(r, spec))
         if source.subset != "all":
-            keep = source.subset == "privileged"
-            data = data.filter(lambda ex, keep=keep: tf.equal(
-                tf.reduce_any(tf.equal(ex[features.IMAGE_ID], privileged_ids)), keep))
+            keep = int(source.subset == "privileged")
+            data = data.filter(lambda ex, keep=keep: tf.equal(ex[features.PRIVILEGED], keep))
         out.append(data.map(lambda ex, f=source.feature, w=source.weight: (
             tf.io.decode_png(ex[f], channels=3), tf.io.decode_png(ex[features.LABEL], channels=1)[..., 0],
             tf.constant(w, tf.float32)), num_parallel_calls=tf.data.AUTOTUNE))
@@ -68,8 +53,7 @@ def run_fn(fn_args: FnArgs) -> None:
     domain = custom["training_domain"]
     config = dataconf.from_dict(training.SegmentationTrainingConfig, custom.get("training", {}), "training")
     files = examples_io.split_files(fn_args.train_files)
-    sources = source_datasets(files, domain, float(custom.get("privileged_fraction", 0.0)),
-                              int(custom.get("privileged_seed", 0)))
+    sources = source_datasets(files, domain, float(custom.get("privileged_fraction", 0.0)))
     steps = int(fn_args.train_steps or 1000)
     num_classes = int(custom["num_classes"])
     logging.info("SegmentationTrainer: training domain %s, %s preset, %d steps on %s", domain, config.preset, steps,

@@ -28,6 +28,10 @@ DATASET = "dataset"
 SPLIT = "split"
 HEIGHT = "height"
 WIDTH = "width"
+# 1 on the train examples of the images ingestion chose as privileged (the ``privileged`` split
+# holds their originals), else 0: the one record of that choice, which every later artifact
+# copies (tiles of one source image share it).
+PRIVILEGED = "privileged"
 # Added by the compression Transform.
 BITSTREAM = "bitstream"
 DECODED = "decoded"
@@ -55,7 +59,7 @@ def _int(value: int) -> tf.train.Feature:
 
 
 def make_example(image: np.ndarray, label: Optional[np.ndarray], image_id: str, dataset: str,
-                 split: str) -> tf.train.Example:
+                 split: str, privileged: bool = False) -> tf.train.Example:
     """Builds the ingestion example for ``uint8[H, W, 3]`` image and ``uint8[H, W]`` label."""
     if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
         raise ValueError(f"{image_id}: image must be uint8[H, W, 3], got {image.dtype}{list(image.shape)}")
@@ -66,6 +70,7 @@ def make_example(image: np.ndarray, label: Optional[np.ndarray], image_id: str, 
         SPLIT: _bytes(split.encode()),
         HEIGHT: _int(image.shape[0]),
         WIDTH: _int(image.shape[1]),
+        PRIVILEGED: _int(privileged),
     }
     if label is not None:
         if label.shape != image.shape[:2] or label.dtype != np.uint8:

@@ -180,8 +180,8 @@ def plan_samples(config: IngestConfig) -> tuple[dict[str, list[Sample]], Dataset
     if "train" in splits and config.privileged_fraction > 0:
         chosen = select_privileged([s.image_id for s in splits["train"]], config.privileged_fraction,
                                    config.privileged_seed)
-        splits["privileged"] = [dataclasses.replace(s, split="privileged")
-                                for s in splits["train"] if s.image_id in chosen]
+        splits["train"] = [dataclasses.replace(s, privileged=s.image_id in chosen) for s in splits["train"]]
+        splits["privileged"] = [dataclasses.replace(s, split="privileged") for s in splits["train"] if s.privileged]
     aux_reader = None
     if config.auxiliary is not None:
         aux = config.auxiliary

@@ -40,6 +40,7 @@ class Sample:
     split: str
     image_path: str
     label_path: Optional[str] = None
+    privileged: bool = False  # chosen as privileged by ingestion (train and privileged splits)
 
 
 @dataclasses.dataclass

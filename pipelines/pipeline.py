@@ -162,7 +162,7 @@ def _segmentation(config: ExperimentConfig, example_gen, compression, restored: 
             custom_config={"training_domain": c.train, "training": dataconf.to_dict(seg.training),
                            "num_classes": num_classes, "class_names": class_names,
                            "privileged_fraction": ingest.privileged_fraction,
-                           "privileged_seed": ingest.privileged_seed, "seed": seed},
+                           "seed": seed},
         ).with_id(trainer_id)
         trainers[trainer_id] = trainer
         components.append(trainer)

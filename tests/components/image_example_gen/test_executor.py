@@ -45,6 +45,9 @@ def test_examples_carry_the_schema_and_all_splits(cityscapes_root, tmp_path):
     assert ex["label"].dtype == np.uint8 and set(np.unique(ex["label"])) <= set(range(19)) | {255}
     privileged = _read_split(examples.uri, "privileged")
     assert {e["image_id"] for e in privileged} <= {e["image_id"] for e in train} and len(privileged) == 2
+    # The train examples of the privileged images carry the flag the segmentation Trainer reads.
+    assert {e["image_id"] for e in train if e["privileged"]} == {e["image_id"] for e in privileged}
+    assert all(e["privileged"] for e in privileged)
     summary = json.load(open(os.path.join(examples.uri, executor.SUMMARY_FILE)))
     assert summary["examples"] == {"privileged": 2, "train": 4, "val": 2}
     assert summary["rejected"] == {"privileged": {}, "train": {}, "val": {}}
@@ -71,11 +74,18 @@ def test_too_many_bad_samples_fail_the_run_naming_them(cityscapes_root, tmp_path
     assert "lindau_000000_000019_leftImg8bit.png: cannot decode" in str(info.value)
 
 
-def test_sdd_tiles_become_examples(sdd_root, tmp_path):
-    config = ingest.IngestConfig(dataset="sdd", root=sdd_root, privileged_fraction=0,
+def test_sdd_tiles_become_examples_and_share_their_images_privileged_flag(sdd_root, tmp_path):
+    config = ingest.IngestConfig(dataset="sdd", root=sdd_root, privileged_fraction=0.5,
                                  sdd=ingest.SddOptions(scale=1.0, tile_size=(24, 20), split_counts=(4, 2, 2)))
     examples = _run(config, tmp_path / "out")
-    assert len(_read_split(examples.uri, "train")) == 4 * 12
+    train = _read_split(examples.uri, "train")
+    assert len(train) == 4 * 12
+    # Ingestion chose 2 of the 4 source images: all 12 tiles of each are flagged, none of the others.
+    flags = {}
+    for e in train:
+        flags.setdefault(e["image_id"].rsplit("_r", 1)[0], set()).add(e["privileged"])
+    assert sorted(map(sorted, flags.values())) == [[0], [0], [1], [1]]
+    assert len(_read_split(examples.uri, "privileged")) == 2 * 12
     extra = _read_split(examples.uri, "extra")
     assert len(extra) == 2 * 12 and all("label" not in e for e in extra)
 
