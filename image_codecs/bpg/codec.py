@@ -10,6 +10,7 @@ from image_codecs import external
 from image_codecs.base import Codec, QualityRange, check_image
 from image_codecs.bpg import decoder, encoder
 from image_codecs.registry import register
+from image_datasets import pixel_budget
 
 __all__ = ["BpgCodec", "find_libbpg"]
 
@@ -71,7 +72,8 @@ class BpgCodec(Codec):
             return decoder.decode(data)
         from PIL import Image  # pylint: disable=g-import-not-at-top
 
-        decoder.container.parse(data)  # Reject malformed files with our own clear error first.
+        header = decoder.container.parse(data).header  # malformed files get our own clear error first
+        pixel_budget.check(header.width, header.height, "bpg")  # and bombs never reach bpgdec
         with external.temporary_directory() as tmp:
             src, out = os.path.join(tmp, "in.bpg"), os.path.join(tmp, "out.png")
             with open(src, "wb") as f:

@@ -29,6 +29,15 @@ def test_bpg_with_a_forged_size_is_refused_before_decoding():
         bpg_decoder.decode(_with_size(data, 16000, 16000))
 
 
+def test_a_bomb_never_reaches_libbpgs_bpgdec():
+    from image_codecs.bpg import codec as bpg_codec  # pylint: disable=g-import-not-at-top
+    data = open(os.path.join(DATA, "gray_120x90_q30.bpg"), "rb").read()
+    codec = bpg_codec.BpgCodec(30, backend="builtin")
+    codec.libbpg = ("/nonexistent/bpgenc", "/nonexistent/bpgdec")  # decoding would run this bpgdec
+    with pytest.raises(pixel_budget.PixelBudgetError, match="bpg: declares 16000x16000"):
+        codec.decode(_with_size(data, 16000, 16000))
+
+
 def test_jpeg_whose_frame_header_claims_176_megapixels_is_refused():
     buffer = io.BytesIO()
     Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(buffer, "JPEG")
