@@ -22,6 +22,9 @@ def add_parser(sub) -> None:
                        help="connections served at once; more wait in the listen backlog (built-in server)")
     serve.add_argument("--timeout", type=float, default=30,
                        help="seconds a connection may stay silent mid-request or idle (built-in server)")
+    serve.add_argument("--large-pixels", type=int, default=2_000_000,
+                       help="requests with more image pixels than this never take the last inference slot, "
+                            "so small requests do not wait behind them (built-in server)")
     serve.set_defaults(func=_serve)
 
     predict = sub.add_parser("predict", help="segment an image with a served model")
@@ -47,7 +50,7 @@ def _serve(args) -> int:
 
     repository = ModelRepository(args.models)
     server = make_server(repository, args.host, args.port, int(args.max_body_mb * (1 << 20)),
-                         max_connections=args.max_connections, timeout=args.timeout)
+                         max_connections=args.max_connections, timeout=args.timeout, large_pixels=args.large_pixels)
     print(f"dsr serve: built-in server on http://{args.host}:{server.server_address[1]} serving "
           f"{', '.join(f'{n} (v{m.version})' for n, m in repository.models.items())}; Ctrl-C stops",
           file=sys.stderr)

@@ -11,11 +11,15 @@ Serves the latest version of each model, on loopback by default. Limits, each an
   - JSON nested deeper than Python can parse: 400;
   - an image input whose header declares more pixels than the pixel budget
     (``image_datasets.pixel_budget``, ``$DSR_MAX_PIXELS``): 413, before anything is decoded;
-  - at most ``max_concurrent`` inferences run at a time.
+  - at most ``max_concurrent`` inferences run at a time, and requests whose images hold more than
+    ``large_pixels`` pixels take at most ``max_concurrent - 1`` of them, so a small request never
+    waits behind large ones (``Admission``).
 Malformed requests get 400, unknown models, versions or paths 404.
 """
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import http.server
 import json
 import logging
@@ -31,22 +35,56 @@ from image_datasets import pixel_budget
 from serving import layout
 from serving.rest_api import RequestError, decode_json_value, encode_tensor, parse_path
 
-__all__ = ["ModelRepository", "make_server", "DEFAULT_MAX_BODY"]
+__all__ = ["ModelRepository", "Admission", "make_server", "DEFAULT_MAX_BODY", "DEFAULT_LARGE_PIXELS"]
 
 DEFAULT_MAX_BODY = 64 << 20
+DEFAULT_LARGE_PIXELS = 2_000_000  # a 2048x1024 Cityscapes frame is 2.1 Mpx: large
 BACKLOG = 128
 
 
-def _check_image_inputs(name: str, value: Any) -> None:
-    """Raises 413 for an encoded image among ``value``'s bytes whose header is over the budget."""
+def _image_pixels(name: str, value: Any) -> int:
+    """The pixels the encoded images among ``value``'s bytes declare; 413 for one over the budget."""
     if isinstance(value, bytes):
+        size = pixel_budget.declared_size(value)
+        if size is None:
+            return 0
         try:
-            pixel_budget.check_image_bytes(value, f"input {name!r}")
+            pixel_budget.check(size[0], size[1], f"input {name!r}")
         except pixel_budget.PixelBudgetError as e:
             raise RequestError(413, str(e)) from e
-    elif isinstance(value, list):
-        for v in value:
-            _check_image_inputs(name, v)
+        return size[0] * size[1]
+    if isinstance(value, list):
+        return sum(_image_pixels(name, v) for v in value)
+    return 0
+
+
+class Admission:
+    """Inference slots: at most ``slots`` inferences at once, of which requests over
+    ``large_pixels`` take at most ``slots - 1`` (one when ``slots`` is 1): while large images are
+    segmented, a free slot stays for small requests."""
+
+    def __init__(self, slots: int, large_pixels: int):
+        if slots < 1:
+            raise ValueError(f"at least one inference slot is needed, got {slots}")
+        self._all = threading.BoundedSemaphore(slots)
+        self._large = threading.BoundedSemaphore(max(1, slots - 1))
+        self.large_pixels = large_pixels
+
+    @contextlib.contextmanager
+    def admit(self, pixels: int):
+        gate = self._large if pixels > self.large_pixels else contextlib.nullcontext()
+        with gate, self._all:
+            yield
+
+
+@dataclasses.dataclass
+class _Request:
+    """A predict request checked against its signature, ready to run."""
+
+    signature: str
+    tensors: dict
+    row_format: bool
+    pixels: int
 
 
 class _Model:
@@ -71,7 +109,8 @@ class _Model:
         return {"model_spec": {"name": self.name, "signature_name": "", "version": str(self.version)},
                 "metadata": {"signature_def": {"signature_def": defs}}}
 
-    def predict(self, body: Any) -> dict:
+    def prepare(self, body: Any) -> _Request:
+        """Checks a predict body against the signature and builds its tensors (400/413 on error)."""
         if not isinstance(body, dict):
             raise RequestError(400, "the request body must be a JSON object")
         signature = body.get("signature_name", "serving_default")
@@ -108,10 +147,10 @@ class _Model:
         missing = sorted(set(specs) - set(values))
         if missing:
             raise RequestError(400, f"missing inputs {missing} for signature {signature!r}")
-        tensors = {}
+        tensors, pixels = {}, 0
         for k, spec in specs.items():
             if spec.dtype == tf.string:
-                _check_image_inputs(k, values[k])
+                pixels += _image_pixels(k, values[k])
             try:
                 tensors[k] = tf.constant(values[k], dtype=spec.dtype)
             except (ValueError, TypeError) as e:
@@ -119,6 +158,13 @@ class _Model:
             if not spec.shape.is_compatible_with(tensors[k].shape):
                 raise RequestError(400, f"input {k!r} has shape {tensors[k].shape.as_list()}, signature "
                                         f"{signature!r} expects {spec.shape}")
+            if spec.dtype != tf.string and tensors[k].shape.rank >= 3:  # [..., H, W, C] pixel arrays
+                pixels += tensors[k].shape.num_elements() // max(1, tensors[k].shape[-1])
+        return _Request(signature, tensors, row_format, pixels)
+
+    def run(self, request: _Request) -> dict:
+        """The prepared request's outputs in the REST response's format."""
+        signature, tensors, row_format = request.signature, request.tensors, request.row_format
         try:
             outputs = {k: v.numpy() for k, v in self.signatures[signature](**tensors).items()}
         except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError) as e:
@@ -183,9 +229,9 @@ class _BoundedServer(http.server.ThreadingHTTPServer):
 
 def make_server(repository: ModelRepository, host: str = "127.0.0.1", port: int = 8501,
                 max_body_bytes: int = DEFAULT_MAX_BODY, max_concurrent: int = 2, max_connections: int = 64,
-                timeout: float = 30.0) -> http.server.ThreadingHTTPServer:
+                timeout: float = 30.0, large_pixels: int = DEFAULT_LARGE_PIXELS) -> http.server.ThreadingHTTPServer:
     """A ready HTTP server (call ``serve_forever``); ``port`` 0 picks a free port."""
-    slots = threading.BoundedSemaphore(max_concurrent)
+    admission = Admission(max_concurrent, large_pixels)
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -229,8 +275,9 @@ def make_server(repository: ModelRepository, host: str = "127.0.0.1", port: int 
                     raise RequestError(400, f"the body is not valid JSON: {e}") from e
                 except RecursionError as e:
                     raise RequestError(400, "the body's JSON is nested too deeply") from e
-                with slots:
-                    return self._send(200, model.predict(body))
+                request = model.prepare(body)
+                with admission.admit(request.pixels):
+                    return self._send(200, model.run(request))
             except RequestError as e:
                 if e.status in (400, 408, 411, 413):
                     self.close_connection = True  # the rest of the stream cannot be trusted

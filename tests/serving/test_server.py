@@ -15,7 +15,7 @@ from image_datasets import image_files
 from keras_models.segmentation import deeplab, export
 from serving import layout
 from serving.client import ServingClient, ServingError
-from serving.server import ModelRepository, make_server
+from serving.server import Admission, ModelRepository, make_server
 
 
 @pytest.fixture(scope="module")
@@ -189,3 +189,37 @@ def test_idle_connections_do_not_starve_the_server(served):
     finally:
         for s in idle:
             s.close()
+
+
+def test_large_requests_leave_a_slot_for_small_ones():
+    admission = Admission(slots=2, large_pixels=1000)
+    first_large_in, release = threading.Event(), threading.Event()
+
+    def hold_large():
+        with admission.admit(5000):
+            first_large_in.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold_large)
+    holder.start()
+    assert first_large_in.wait(5)
+    second_large = threading.Event()
+    waiting = threading.Thread(target=lambda: (admission.admit(5000).__enter__(), second_large.set()))
+    waiting.daemon = True
+    waiting.start()
+    try:
+        assert not second_large.wait(0.3)  # the second large request waits for the first ...
+        with admission.admit(999):  # ... while a small one gets the free slot at once
+            pass
+    finally:
+        release.set()
+        holder.join()
+    assert second_large.wait(5)  # and it runs once the first is done
+
+
+def test_a_request_counts_the_pixels_its_images_declare(served):
+    from serving.server import ModelRepository as Repo  # pylint: disable=import-outside-toplevel
+    model = Repo(served[1]).get("segmenter", None)
+    request = model.prepare({"instances": [{"b64": base64.b64encode(_png(0, (40, 56, 3))).decode()},
+                                           {"b64": base64.b64encode(_png(1, (20, 30, 3))).decode()}]})
+    assert request.pixels == 40 * 56 + 20 * 30
