@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 __all__ = ["main"]
 
@@ -41,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    from dsr import quiet  # pylint: disable=g-import-not-at-top
+    quiet.apply(args.verbose)
     import dataconf  # pylint: disable=g-import-not-at-top
     from image_codecs.base import BitstreamError  # pylint: disable=g-import-not-at-top
     from serving.client import ServingError  # pylint: disable=g-import-not-at-top
