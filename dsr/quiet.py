@@ -20,6 +20,7 @@ KNOWN_WARNINGS = (
 # (logger name, message start) of dependencies' log records that need no action.
 KNOWN_LOG_RECORDS = (
     ("root", "crcmod package not found"),  # apache-beam: google-crc32c is installed and used
+    ("absl", "ArtifactQuery.property_predicate is not supported"),  # TFX 1.15's resolver, per component
 )
 
 
