@@ -33,7 +33,7 @@ import tensorflow as tf
 
 from image_datasets import pixel_budget
 from serving import layout
-from serving.rest_api import RequestError, decode_json_value, encode_tensor, parse_path
+from serving.rest_api import RequestError, decode_json_value, dumps, encode_tensor, parse_path
 
 __all__ = ["ModelRepository", "Admission", "make_server", "DEFAULT_MAX_BODY", "DEFAULT_LARGE_PIXELS"]
 
@@ -247,7 +247,7 @@ def make_server(repository: ModelRepository, host: str = "127.0.0.1", port: int 
                 self.close_connection = True  # idle between requests: close quietly
 
         def _send(self, status: int, payload: dict):
-            data = json.dumps(payload).encode()
+            data = dumps(payload)
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
