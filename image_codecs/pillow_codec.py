@@ -5,6 +5,7 @@ Decoding checks the magic bytes, then the pixel budget against the header's decl
 then lets Pillow decode; every failure is the codec's ``BitstreamError`` naming the codec."""
 from __future__ import annotations
 
+import abc
 import io
 
 import numpy as np
@@ -23,10 +24,10 @@ class PillowCodec(Codec):
     pillow_format: str = ""
     magic: tuple[tuple[tuple[int, bytes], ...], ...] = ()
 
+    @abc.abstractmethod
     def save_options(self, image) -> dict:
         """Keyword arguments of Pillow's ``Image.save`` of ``image`` (uint8[H, W, 3]) at this
         quality with these options."""
-        raise NotImplementedError
 
     def encode(self, image: np.ndarray) -> bytes:
         image = check_image(image, self.name)

@@ -65,8 +65,10 @@ def declared_size(source: Union[bytes, str]) -> Optional[tuple[int, int]]:
             Image.MAX_IMAGE_PIXELS = previous
 
 
-def check_image_bytes(data: bytes, what: str, limit: Optional[int] = None) -> None:
-    """``check`` on the declared size of encoded image bytes (nothing when unrecognised)."""
+def check_image_bytes(data: bytes, what: str, limit: Optional[int] = None) -> Optional[tuple[int, int]]:
+    """``check`` on the declared size of encoded image bytes; returns that (width, height), or
+    None (and checks nothing) when the bytes are not an image Pillow recognises."""
     size = declared_size(data)
     if size is not None:
         check(size[0], size[1], what, limit)
+    return size

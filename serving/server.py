@@ -45,14 +45,11 @@ BACKLOG = 128
 def _image_pixels(name: str, value: Any) -> int:
     """The pixels the encoded images among ``value``'s bytes declare; 413 for one over the budget."""
     if isinstance(value, bytes):
-        size = pixel_budget.declared_size(value)
-        if size is None:
-            return 0
         try:
-            pixel_budget.check(size[0], size[1], f"input {name!r}")
+            size = pixel_budget.check_image_bytes(value, f"input {name!r}")
         except pixel_budget.PixelBudgetError as e:
             raise RequestError(413, str(e)) from e
-        return size[0] * size[1]
+        return size[0] * size[1] if size else 0
     if isinstance(value, list):
         return sum(_image_pixels(name, v) for v in value)
     return 0
