@@ -19,7 +19,7 @@ import numpy as np
 
 from image_codecs import bd_rate
 
-__all__ = ["RateRow", "Curve", "curves", "bd_table", "bd_miou", "default_anchor", "export", "FIELDS"]
+__all__ = ["RateRow", "Curve", "curves", "bd_table", "default_anchor", "export", "FIELDS"]
 
 FIELDS = ("run", "configuration", "spec", "codec", "quality", "seed", "bpp", "psnr", "ms_ssim_db", "miou")
 
@@ -70,26 +70,6 @@ def curves(rows: Sequence[RateRow]) -> list[Curve]:
     return out
 
 
-def bd_miou(anchor_rate, anchor_miou, test_rate, test_miou) -> float:
-    """Mean mIoU difference (test - anchor) at equal rate: both curves' mIoU fitted as a cubic
-    (or lower, with fewer points) of log(bpp) and integrated over the rates they share."""
-    def fit(rate, value, name):
-        rate, value = np.asarray(rate, np.float64), np.asarray(value, np.float64)
-        if len(rate) < 2 or (rate <= 0).any():
-            raise ValueError(f"bd_miou: {name} needs at least two points with positive rates")
-        x = np.log(rate)
-        return np.polyfit(x, value, min(3, len(x) - 1)), x.min(), x.max()
-
-    p_a, lo_a, hi_a = fit(anchor_rate, anchor_miou, "anchor")
-    p_t, lo_t, hi_t = fit(test_rate, test_miou, "test")
-    lo, hi = max(lo_a, lo_t), min(hi_a, hi_t)
-    if hi <= lo:
-        raise ValueError("bd_miou: the rate ranges do not overlap")
-    i_a, i_t = np.polyint(p_a), np.polyint(p_t)
-    return float(((np.polyval(i_t, hi) - np.polyval(i_t, lo)) - (np.polyval(i_a, hi) - np.polyval(i_a, lo)))
-                 / (hi - lo))
-
-
 def _rising(values: Sequence[float]) -> bool:
     return all(b > a for a, b in zip(values, values[1:]))
 
@@ -124,7 +104,7 @@ def bd_table(all_curves: Sequence[Curve], anchor: str) -> list[dict]:
             continue
         rows.append({"configuration": c.configuration, "codec": c.codec, "anchor": anchor, "points": len(c.bpp),
                      "bd_rate_miou": _safe(bd_rate.bd_rate, a.bpp, a.miou, c.bpp, c.miou),
-                     "bd_miou": _safe(bd_miou, a.bpp, a.miou, c.bpp, c.miou),
+                     "bd_miou": _safe(bd_rate.bd_quality, a.bpp, a.miou, c.bpp, c.miou),
                      "bd_rate_psnr": _safe(bd_rate.bd_rate, a.bpp, a.psnr, c.bpp, c.psnr),
                      "bd_rate_ms_ssim": _safe(bd_rate.bd_rate, a.bpp, a.ms_ssim_db, c.bpp, c.ms_ssim_db)})
     return rows

@@ -31,3 +31,12 @@ def test_bad_curves():
         bd_rate.bd_rate([0.0, 1.0], [1.0, 2.0], RATES, QUALITY)
     with pytest.raises(ValueError, match="repeated quality"):
         bd_rate.bd_rate([0.5, 1.0], [2.0, 2.0], RATES, QUALITY)
+
+
+def test_bd_quality_is_the_mean_quality_gain_at_equal_rate():
+    rate = np.array([0.1, 0.2, 0.4, 0.8])
+    # Quality rising 3 dB per doubling; the test curve is 1.5 dB above at every rate.
+    assert bd_rate.bd_quality(rate, 30 + 3 * np.log2(rate / 0.1), rate, 31.5 + 3 * np.log2(rate / 0.1)) == \
+        pytest.approx(1.5)
+    with pytest.raises(ValueError, match="do not overlap"):
+        bd_rate.bd_quality([0.1, 0.2], [30, 31], [1.0, 2.0], [35, 36])
