@@ -1,6 +1,9 @@
 """The ``ir2i`` codec on exported tiny models: exact rate per stage, progressive prefixes,
 the wavefront order, malformed streams, and the command line."""
+import base64
+import hashlib
 import json
+import os
 
 import numpy as np
 import pytest
@@ -28,6 +31,49 @@ def _smooth(n, h, w, seed=0):
     grids = rng.integers(0, 256, (n, 3, 4, 3), dtype=np.uint8)
     out = np.stack([np.asarray(Image.fromarray(g).resize((w, h), Image.BICUBIC)) for g in grids])
     return out if n > 1 else out[0]
+
+
+GOLDEN = os.path.join(os.path.dirname(__file__), "data", "ir2i_golden.json")
+
+
+def _golden_model(path) -> str:
+    """ir2i-tiny at 8 stages with weights drawn from a NumPy generator (the same on every
+    machine, unlike TensorFlow's initializers across versions)."""
+    model = training.Ir2iModel(ic.preset("ir2i-tiny"))
+    model.build_all()
+    rng = np.random.default_rng(2017)
+    for v in model.variables:
+        if not v.dtype.is_floating:
+            continue  # the binarizer's generator state
+        shape, name = v.shape.as_list(), v.name
+        if "moving_variance" in name or "gamma" in name:
+            value = rng.uniform(0.7, 1.3, shape)
+        elif "kernel" in name:
+            value = rng.normal(0, np.sqrt(2 / np.prod(shape[:-1])), shape)
+        else:
+            value = rng.normal(0, 0.05, shape)
+        v.assign(value.astype(np.float32))
+    return export.export(model, str(path / "golden"))
+
+
+def _golden_case(model):
+    image = _smooth(1, 90, 150, seed=7)  # 3 x 5 patches, the last row and column padded
+    codec = registry.make_codec("ir2i", 8, model=model)
+    stream = codec.encode(image)
+    decoded = {str(k): hashlib.sha256(codec.decode(ir2i.progressive_prefix(stream, k)).tobytes()).hexdigest()
+               for k in (2, 5, 8)}
+    return stream, decoded
+
+
+def test_streams_and_decoded_pixels_are_those_the_first_release_wrote(tmp_path):
+    """Bit-exactness across changes to the codec's driver and export: a fixed model and image
+    give the stream (and, from its 2-, 5- and 8-stage prefixes, the pixels) recorded in
+    tests/image_codecs/data/ir2i_golden.json by the codec as first released."""
+    with open(GOLDEN) as f:
+        golden = json.load(f)
+    stream, decoded = _golden_case(_golden_model(tmp_path))
+    assert stream == base64.b64decode(golden["stream"])
+    assert decoded == golden["decoded_sha256"]
 
 
 @pytest.fixture(scope="module")
