@@ -26,5 +26,5 @@ setuptools.setup(
     package_data={"pipelines": ["configs/*.yaml"]},
     # Dependencies are pinned in requirements.lock and installed by scripts/setup.sh.
     install_requires=[],
-    entry_points={"console_scripts": ["dsr = dsr.main:main"]},
+    entry_points={"console_scripts": ["dsr = dsr.main:console"]},
 )

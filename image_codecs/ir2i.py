@@ -82,6 +82,24 @@ def progressive_prefix(data: bytes, stages: int) -> bytes:
     return data[:offset + stages * header.block_bytes]
 
 
+class _LegacyModule:
+    """``encode_patches`` / ``decode_patches`` from the three functions of models exported
+    before those existed (``inpaint``, ``encode``, ``decode``), computing what they did."""
+
+    def __init__(self, module, config):
+        self.module, self.config = module, config
+
+    def encode_patches(self, context, patches):
+        pre = self.module.inpaint(context)
+        bits = self.module.encode(patches, pre)
+        if not self.config.uses_inpainting:
+            return {"bits": bits}
+        return {"bits": bits, "context": self.module.decode(bits, pre)[:, self.config.context_stage - 1]}
+
+    def decode_patches(self, context, bits):
+        return self.module.decode(bits, self.module.inpaint(context))
+
+
 @functools.lru_cache(maxsize=8)
 def _load(path: str):
     import tensorflow as tf  # pylint: disable=g-import-not-at-top
@@ -90,10 +108,12 @@ def _load(path: str):
 
     config = export.load_config(path)
     module = tf.saved_model.load(path)
+    if callable(getattr(module, "encode_patches", None)) and callable(getattr(module, "decode_patches", None)):
+        return module, config
     for name in ("inpaint", "encode", "decode"):
         if not callable(getattr(module, name, None)):
-            raise CodecError(f"ir2i: SavedModel {path} has no '{name}' function")
-    return module, config
+            raise CodecError(f"ir2i: SavedModel {path} has neither 'encode_patches'/'decode_patches' nor '{name}'")
+    return _LegacyModule(module, config), config
 
 
 @register("ir2i")
@@ -131,36 +151,39 @@ class Ir2iCodec(Codec):
         return progressive_prefix(data, int(quality))
 
     # -- network calls ---------------------------------------------------------------------
-    def _call(self, fn, *arrays) -> np.ndarray:
+    def _call(self, fn, *arrays) -> dict[str, np.ndarray]:
+        """``fn`` on batches of at most ``self.batch`` patches; its outputs as arrays (a
+        single output under the key ``images``)."""
         import tensorflow as tf  # pylint: disable=g-import-not-at-top
 
-        return np.concatenate([fn(*[tf.constant(a[i:i + self.batch]) for a in arrays]).numpy()
-                               for i in range(0, len(arrays[0]), self.batch)])
+        parts = []
+        for i in range(0, len(arrays[0]), self.batch):
+            out = fn(*[tf.constant(a[i:i + self.batch]) for a in arrays])
+            parts.append({k: v.numpy() for k, v in out.items()} if isinstance(out, dict) else {"images": out.numpy()})
+        return {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
 
     def _wavefronts(self, rows: int, cols: int):
-        if not self.config.uses_inpainting:
-            yield [(i, j) for i in range(rows) for j in range(cols)]
+        if not self.config.uses_inpainting:  # independent patches: network-sized groups bound the memory
+            cells = [(i, j) for i in range(rows) for j in range(cols)]
+            yield from (cells[k:k + self.batch] for k in range(0, len(cells), self.batch))
             return
         for d in range(rows + cols - 1):
             yield [(i, d - i) for i in range(max(0, d - cols + 1), min(rows, d + 1))]
 
-    def _contexts(self, canvas: np.ndarray, cells) -> np.ndarray:
-        p = self.config.patch
-        return np.stack([canvas[i * p:i * p + 2 * p, j * p:j * p + 2 * p] for i, j in cells])
-
     def _run(self, rows: int, cols: int, step) -> None:
-        """Calls ``step(cells, inpaint_pre) -> stage images`` per wavefront, keeping the
-        context canvas (top/left padded by one patch of zeros) up to date."""
+        """Calls ``step(cells, contexts) -> their context images`` per wavefront (contexts:
+        [N, 2P, 2P, 3] windows whose bottom-right patch is the cell), keeping the context
+        canvas (top/left padded by one patch of zeros) up to date."""
         p = self.config.patch
         canvas = np.zeros(((rows + 1) * p, (cols + 1) * p, 3), np.float32)
         for cells in self._wavefronts(rows, cols):
             if self.config.uses_inpainting:
-                pre = self._call(self.module.inpaint, self._contexts(canvas, cells))
-            else:
-                pre = np.zeros((len(cells), p, p, 3), np.float32)
-            images = step(cells, pre)
+                contexts = np.stack([canvas[i * p:i * p + 2 * p, j * p:j * p + 2 * p] for i, j in cells])
+            else:  # unused by the model: a zero-copy view, whatever the number of patches
+                contexts = np.broadcast_to(canvas[:2 * p, :2 * p], (len(cells), 2 * p, 2 * p, 3))
+            images = step(cells, contexts)
             if self.config.uses_inpainting:
-                for (i, j), image in zip(cells, images[:, self.config.context_stage - 1]):
+                for (i, j), image in zip(cells, images):
                     canvas[(i + 1) * p:(i + 2) * p, (j + 1) * p:(j + 2) * p] = image
 
     # -- codec -------------------------------------------------------------------------------
@@ -175,15 +198,11 @@ class Ir2iCodec(Codec):
         side = p // 8
         bits = np.zeros((rows, cols, c.stages, side, side, c.bits), np.float32)
 
-        def step(cells, pre):
-            x = np.stack([patches[i, j] for i, j in cells])
-            b = self._call(self.module.encode, x, pre)
-            for (i, j), code in zip(cells, b):
+        def step(cells, contexts):
+            out = self._call(self.module.encode_patches, contexts, np.stack([patches[i, j] for i, j in cells]))
+            for (i, j), code in zip(cells, out["bits"]):
                 bits[i, j] = code
-            # The context canvas comes from the decoder's own function, not from the images the
-            # encoder computed on the way: both ends then run the same graph on the same bits, so
-            # their contexts cannot drift apart by a rounding difference.
-            return self._call(self.module.decode, b, pre) if c.uses_inpainting else None
+            return out.get("context")
 
         self._run(rows, cols, step)
         blocks = [np.packbits(bits[:, :, s].reshape(-1) > 0).tobytes() for s in range(self.quality)]
@@ -216,11 +235,11 @@ class Ir2iCodec(Codec):
             bits[:, :, s] = signs.reshape(rows, cols, side, side, c.bits)
         out = np.zeros((rows, cols, p, p, 3), np.float32)
 
-        def step(cells, pre):
-            images = self._call(self.module.decode, np.stack([bits[i, j] for i, j in cells]), pre)
+        def step(cells, contexts):
+            images = self._call(self.module.decode_patches, contexts, np.stack([bits[i, j] for i, j in cells]))["images"]
             for (i, j), image in zip(cells, images[:, k - 1]):
                 out[i, j] = image
-            return images
+            return images[:, c.context_stage - 1]
 
         self._run(rows, cols, step)
         image = out.transpose(0, 2, 1, 3, 4).reshape(rows * p, cols * p, 3)[:header.height, :header.width]

@@ -76,6 +76,40 @@ def test_streams_and_decoded_pixels_are_those_the_first_release_wrote(tmp_path):
     assert decoded == golden["decoded_sha256"]
 
 
+class _FirstLayout(tf.Module):
+    """The SavedModel layout of the first release: ``inpaint``, ``encode``, ``decode``."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.coder, self.inpainter, c = model.coder, model.inpainter, model.config
+        patches = tf.TensorSpec([None, c.patch, c.patch, 3], tf.float32)
+        bits = tf.TensorSpec([None, c.stages, c.patch // 8, c.patch // 8, c.bits], tf.float32)
+        self.inpaint = tf.function(lambda context: self.inpainter(context, training=False),
+                                   input_signature=[tf.TensorSpec([None, 2 * c.patch, 2 * c.patch, 3], tf.float32)],
+                                   autograph=False)
+        self.encode = tf.function(lambda x, pre: self.coder((x, pre), training=False)["bits"],
+                                  input_signature=[patches, patches], autograph=False)
+        self.decode = tf.function(lambda b, pre: self.coder.decode(b, pre), input_signature=[bits, patches],
+                                  autograph=False)
+
+
+def test_models_exported_in_the_first_layout_code_the_same_streams(tmp_path):
+    config = ic.preset("ir2i-tiny", stages=3)
+    tf.random.set_seed(1)
+    model = training.Ir2iModel(config)
+    model.build_all()
+    current = export.export(model, str(tmp_path / "current"))
+    first = str(tmp_path / "first")
+    tf.saved_model.save(_FirstLayout(model), first)
+    os.symlink(os.path.join(current, export.METADATA), os.path.join(first, export.METADATA))
+    image = _smooth(1, 70, 100, seed=9)
+    new, old = (registry.make_codec("ir2i", 3, model=m) for m in (current, first))
+    assert isinstance(old.module, ir2i._LegacyModule) and not isinstance(new.module, ir2i._LegacyModule)
+    stream = new.encode(image)
+    assert old.encode(image) == stream
+    assert np.array_equal(old.decode(stream), new.decode(stream))
+
+
 @pytest.fixture(scope="module")
 def models(tmp_path_factory):
     root = tmp_path_factory.mktemp("ir2i")
@@ -121,9 +155,8 @@ def test_wavefront_coding_equals_raster_order_partial_context_coding(models):
     for i in range(3):
         for j in range(4):
             context = canvas[i * p:i * p + 2 * p, j * p:j * p + 2 * p][None]
-            pre = module.inpaint(tf.constant(context))
-            bits = module.encode(tf.constant(unit[None, i * p:(i + 1) * p, j * p:(j + 1) * p]), pre)
-            images = module.decode(bits, pre).numpy()[0]
+            bits = module.encode_patches(tf.constant(context), unit[None, i * p:(i + 1) * p, j * p:(j + 1) * p])["bits"]
+            images = module.decode_patches(tf.constant(context), bits).numpy()[0]
             canvas[(i + 1) * p:(i + 2) * p, (j + 1) * p:(j + 2) * p] = images[1]  # stage 2
             final[i * p:(i + 1) * p, j * p:(j + 1) * p] = images[2]  # stage 3
     expected = np.clip(np.round((final + 1) * 127.5), 0, 255).astype(np.uint8)
