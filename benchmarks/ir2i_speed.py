@@ -1,0 +1,108 @@
+"""IR2I's time as a user meets it: ``dsr codec train`` (5 steps), ``encode`` and ``decode`` of a
+512x256 image at 8 stages, each a fresh process with its start-up (median of ``images``
+runs); then in-process coding throughput after loading (8 stages, tiny preset on a 1024x1024
+image, paper preset on 256x256), with the fixed costs of one call split out. JPEG's
+command-line encode of the same image is the peer.
+
+Untrained models (weights as initialised): speed does not depend on what they learnt.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+from benchmarks.isolated import run_isolated
+
+__all__ = ["run"]
+
+DSR = os.path.join(os.path.dirname(sys.executable), "dsr")
+
+
+def _image(height: int, width: int, seed: int) -> np.ndarray:
+    from image_datasets.texture_city import scene  # pylint: disable=g-import-not-at-top
+
+    return scene.render_scene(width, height, np.random.default_rng(seed))[0]
+
+
+def _save(path: str, image: np.ndarray) -> str:
+    from PIL import Image  # pylint: disable=g-import-not-at-top
+
+    Image.fromarray(image).save(path)
+    return path
+
+
+def _wall(args, repeats: int) -> float:
+    """Median wall time of the ``dsr`` command ``args`` (or ``args(k)`` for run k), each run a
+    fresh process."""
+    times = []
+    for k in range(repeats):
+        start = time.perf_counter()
+        subprocess.run([DSR, *(args(k) if callable(args) else args)], check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return round(float(np.median(times)), 2)
+
+
+def _export(preset: str, path: str) -> str:
+    import tensorflow as tf  # pylint: disable=g-import-not-at-top
+
+    from keras_models.ir2i import config, export, training  # pylint: disable=g-import-not-at-top
+
+    tf.keras.utils.set_random_seed(0)
+    return export.export(training.Ir2iModel(config.preset(preset)), path)
+
+
+def _throughput(preset: str, height: int, width: int, repeats: int) -> dict:
+    """In one process: load, first call, then the median of ``repeats`` encodes and decodes."""
+    from image_codecs import registry  # pylint: disable=g-import-not-at-top
+
+    with tempfile.TemporaryDirectory() as tmp:
+        model = _export(preset, os.path.join(tmp, preset))
+        image = _image(height, width, 5)
+        start = time.perf_counter()
+        codec = registry.make_codec("ir2i", 8, model=model)
+        load = time.perf_counter() - start
+        start = time.perf_counter()
+        data = codec.encode(image)
+        first = time.perf_counter() - start
+        encode, decode = [], []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            codec.encode(image)
+            encode.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            codec.decode(data)
+            decode.append(time.perf_counter() - start)
+    megapixels = height * width / 1e6
+    return {"case": f"{preset}: in-process coding of a {width}x{height} image, 8 stages",
+            "load_s": round(load, 2), "first_encode_s": round(first, 2),
+            "encode_s": round(float(np.median(encode)), 2), "decode_s": round(float(np.median(decode)), 2),
+            "encode_mpx_per_s": round(megapixels / float(np.median(encode)), 3),
+            "decode_mpx_per_s": round(megapixels / float(np.median(decode)), 3)}
+
+
+def run(images: int = 3) -> list[dict]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        train_png = _save(os.path.join(tmp, "train.png"), _image(96, 128, 1))
+        png = _save(os.path.join(tmp, "in.png"), _image(256, 512, 2))
+        model = os.path.join(tmp, "model")
+        train = ["codec", "train", "--codec", "ir2i", "--preset", "ir2i-tiny", "--steps", "5", "--images", train_png]
+        rows.append({"case": "dsr codec train --preset ir2i-tiny --steps 5 (one 128x96 image)",
+                     "wall_s": _wall(lambda k: [*train, model if k == 0 else f"{model}{k}"], images), "target_s": 30})
+        stream = os.path.join(tmp, "x.ir2")
+        encode = ["codec", "encode", "--codec", "ir2i", "--quality", "8", "--model", model, png, stream]
+        rows.append({"case": "dsr codec encode --codec ir2i (512x256, 8 stages)", "wall_s": _wall(encode, images),
+                     "target_s": 5})
+        decode = ["codec", "decode", "--codec", "ir2i", "--model", model, stream, os.path.join(tmp, "y.png")]
+        rows.append({"case": "dsr codec decode --codec ir2i (512x256, 8 stages)", "wall_s": _wall(decode, images),
+                     "target_s": 5})
+        jpeg = ["codec", "encode", "--codec", "jpeg", "--quality", "50", png, os.path.join(tmp, "x.jpg")]
+        rows.append({"case": "peer: dsr codec encode --codec jpeg (512x256)", "wall_s": _wall(jpeg, images)})
+    rows.append(run_isolated(_throughput, "ir2i-tiny", 1024, 1024, images))
+    rows.append(run_isolated(_throughput, "ir2i-paper", 256, 256, 1))
+    return rows
