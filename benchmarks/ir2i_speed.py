@@ -9,19 +9,14 @@ Untrained models (weights as initialised): speed does not depend on what they le
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tempfile
 import time
 
 import numpy as np
 
-from benchmarks.isolated import run_isolated
+from benchmarks.isolated import DSR, command_wall_s, run_isolated
 
 __all__ = ["run"]
-
-DSR = os.path.join(os.path.dirname(sys.executable), "dsr")
-
 
 def _image(height: int, width: int, seed: int) -> np.ndarray:
     from image_datasets.texture_city import scene  # pylint: disable=g-import-not-at-top
@@ -34,17 +29,6 @@ def _save(path: str, image: np.ndarray) -> str:
 
     Image.fromarray(image).save(path)
     return path
-
-
-def _wall(args, repeats: int) -> float:
-    """Median wall time of the ``dsr`` command ``args`` (or ``args(k)`` for run k), each run a
-    fresh process."""
-    times = []
-    for k in range(repeats):
-        start = time.perf_counter()
-        subprocess.run([DSR, *(args(k) if callable(args) else args)], check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return round(float(np.median(times)), 2)
 
 
 def _export(preset: str, path: str) -> str:
@@ -92,17 +76,19 @@ def run(images: int = 3) -> list[dict]:
         png = _save(os.path.join(tmp, "in.png"), _image(256, 512, 2))
         model = os.path.join(tmp, "model")
         train = ["codec", "train", "--codec", "ir2i", "--preset", "ir2i-tiny", "--steps", "5", "--images", train_png]
-        rows.append({"case": "dsr codec train --preset ir2i-tiny --steps 5 (one 128x96 image)",
-                     "wall_s": _wall(lambda k: [*train, model if k == 0 else f"{model}{k}"], images), "target_s": 30})
+        wall = command_wall_s(lambda k: [DSR, *train, model if k == 0 else f"{model}{k}"], images)
+        rows.append({"case": "dsr codec train --preset ir2i-tiny --steps 5 (one 128x96 image)", "wall_s": wall,
+                     "target_s": 30})
         stream = os.path.join(tmp, "x.ir2")
         encode = ["codec", "encode", "--codec", "ir2i", "--quality", "8", "--model", model, png, stream]
-        rows.append({"case": "dsr codec encode --codec ir2i (512x256, 8 stages)", "wall_s": _wall(encode, images),
-                     "target_s": 5})
+        rows.append({"case": "dsr codec encode --codec ir2i (512x256, 8 stages)",
+                     "wall_s": command_wall_s([DSR, *encode], images), "target_s": 5})
         decode = ["codec", "decode", "--codec", "ir2i", "--model", model, stream, os.path.join(tmp, "y.png")]
-        rows.append({"case": "dsr codec decode --codec ir2i (512x256, 8 stages)", "wall_s": _wall(decode, images),
-                     "target_s": 5})
+        rows.append({"case": "dsr codec decode --codec ir2i (512x256, 8 stages)",
+                     "wall_s": command_wall_s([DSR, *decode], images), "target_s": 5})
         jpeg = ["codec", "encode", "--codec", "jpeg", "--quality", "50", png, os.path.join(tmp, "x.jpg")]
-        rows.append({"case": "peer: dsr codec encode --codec jpeg (512x256)", "wall_s": _wall(jpeg, images)})
+        rows.append({"case": "peer: dsr codec encode --codec jpeg (512x256)",
+                     "wall_s": command_wall_s([DSR, *jpeg], images)})
     rows.append(run_isolated(_throughput, "ir2i-tiny", 1024, 1024, images))
     rows.append(run_isolated(_throughput, "ir2i-paper", 256, 256, 1))
     return rows

@@ -33,6 +33,7 @@ BENCHMARKS = {
                            "Dataset restoration on texture-city: FineNet vs RDN (JPEG q5, privileged quarter)"),
     "ir2i": ("benchmarks.ir2i_rate_savings",
              "IR2I vs R2I vs the residual encoder on texture-city (BD-rate on MS-SSIM, Table 2 / Fig. 5)"),
+    "cli_startup": ("benchmarks.cli_startup", "The dsr command's start-up (help, tiny encode and decode)"),
     "ir2i_speed": ("benchmarks.ir2i_speed",
                    "IR2I speed: dsr codec train / encode / decode from the command line, in-process throughput"),
     "fuzz": ("benchmarks.fuzz", "Fuzzing the decoders: mutated containers and full decodes"),

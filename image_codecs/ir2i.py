@@ -236,7 +236,8 @@ class Ir2iCodec(Codec):
         out = np.zeros((rows, cols, p, p, 3), np.float32)
 
         def step(cells, contexts):
-            images = self._call(self.module.decode_patches, contexts, np.stack([bits[i, j] for i, j in cells]))["images"]
+            codes = np.stack([bits[i, j] for i, j in cells])
+            images = self._call(self.module.decode_patches, contexts, codes)["images"]
             for (i, j), image in zip(cells, images[:, k - 1]):
                 out[i, j] = image
             return images[:, c.context_stage - 1]
