@@ -33,6 +33,8 @@ BENCHMARKS = {
                            "Dataset restoration on texture-city: FineNet vs RDN (JPEG q5, privileged quarter)"),
     "ir2i": ("benchmarks.ir2i_rate_savings",
              "IR2I vs R2I vs the residual encoder on texture-city (BD-rate on MS-SSIM, Table 2 / Fig. 5)"),
+    "bpg_vs_libbpg": ("benchmarks.bpg_vs_libbpg",
+                      "BPG against libbpg 0.9.8 (bpgdec / bpgenc) on a 2048x1024 photograph, same run"),
     "cli_startup": ("benchmarks.cli_startup", "The dsr command's start-up (help, tiny encode and decode)"),
     "ir2i_speed": ("benchmarks.ir2i_speed",
                    "IR2I speed: dsr codec train / encode / decode from the command line, in-process throughput"),

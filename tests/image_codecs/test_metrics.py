@@ -1,9 +1,55 @@
+import math
+
 import numpy as np
 import pytest
 import tensorflow as tf
+from scipy import ndimage
 from skimage import data
 
-from image_codecs import metrics
+from image_codecs import metrics, registry
+
+
+def _reference_ms_ssim(a, b, max_val=255.0):
+    """The direct formula in float64 (the first release's implementation)."""
+    x, y = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    k = metrics._kernel()
+
+    def blur(z):
+        z = ndimage.correlate1d(ndimage.correlate1d(z, k, axis=0, mode="constant"), k, axis=1, mode="constant")
+        return z[5:-5, 5:-5]
+
+    c1, c2 = (0.01 * max_val) ** 2, (0.03 * max_val) ** 2
+    scales = metrics.ms_ssim_scales(*x.shape[:2])
+    weights = np.array(metrics.POWER_FACTORS[:scales]) / sum(metrics.POWER_FACTORS[:scales])
+    values = []
+    for s in range(scales):
+        if s:
+            x, y = metrics._downsample(x), metrics._downsample(y)
+        mx, my = blur(x), blur(y)
+        cs = (2 * (blur(x * y) - mx * my) + c2) / (blur(x * x + y * y) - (mx ** 2 + my ** 2) + c2)
+        ssim = (2 * mx * my + c1) / (mx ** 2 + my ** 2 + c1) * cs
+        values.append(np.maximum((cs if s < scales - 1 else ssim).mean(axis=(0, 1)), 0.0))
+    return float(np.prod(np.stack(values, -1) ** weights, axis=-1).mean())
+
+
+def _distorted(image, how):
+    if how == "noise+-1":  # nearly lossless: MS-SSIM a hair below 1, where float32 rounding would show
+        rng = np.random.default_rng(0)
+        return np.clip(image.astype(int) + rng.integers(-1, 2, image.shape), 0, 255).astype(np.uint8)
+    codec, quality = how.split(":")
+    c = registry.make_codec(codec, int(quality))
+    return c.decode(c.encode(image))
+
+
+@pytest.mark.parametrize("how", ["jpeg:5", "jpeg:50", "jpeg:95", "bpg:45", "bpg:10", "noise+-1"])
+def test_fast_metrics_equal_the_direct_float64_formulas(how):
+    a = np.ascontiguousarray(data.astronaut()[:384, 64:448])
+    b = _distorted(a, how)
+    reference = _reference_ms_ssim(a, b)
+    assert abs(metrics.ms_ssim_db(metrics.ms_ssim(a, b)) - metrics.ms_ssim_db(reference)) < 1e-4
+    mse = np.mean((a.astype(np.float64) - b) ** 2)
+    assert metrics.psnr(a, b) == 10 * math.log10(255 ** 2 / mse)  # exactly
+    assert metrics.psnr(a.astype(np.float32), b) == pytest.approx(metrics.psnr(a, b), abs=1e-12)
 
 
 @pytest.mark.parametrize("crop", [(300, 260), (257, 199)])
