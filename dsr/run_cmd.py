@@ -32,7 +32,7 @@ def _run(args) -> int:
             local_runner.prepare_demo_data(config, progress=bar.update)
     print(f"dsr run: pipeline {config.name!r} -> {os.path.abspath(run_dir)}", file=sys.stderr)
     start = time.time()
-    paths = local_runner.run(config, run_dir, runner=args.runner)
+    paths = local_runner.run(config, run_dir, runner=args.runner, stages=sys.stderr)
     print(f"dsr run: finished in {time.time() - start:.0f} s", file=sys.stderr)
     print(f"  artifacts: {paths.pipeline_root}")
     print(f"  metadata:  {paths.metadata}")

@@ -1,12 +1,15 @@
 """Runs a pipeline with LocalDagRunner and SQLite metadata under a run directory."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from typing import IO, Optional
 
 from tfx import v1 as tfx
 
 from image_datasets.texture_city import generator
+from pipelines import stage_progress
 from pipelines.config import ExperimentConfig
 from pipelines.pipeline import RunPaths, create_pipeline
 from serving import layout
@@ -21,22 +24,24 @@ def prepare_demo_data(config: ExperimentConfig, progress=None) -> None:
         generator.write_dataset(config.ingest.root, config.demo_data, progress=progress)
 
 
-def run(config: ExperimentConfig, run_dir: str, runner: str = "local") -> RunPaths:
+def run(config: ExperimentConfig, run_dir: str, runner: str = "local", stages: Optional[IO[str]] = None) -> RunPaths:
     """Runs the pipeline with LocalDagRunner (default) or BeamDagRunner, SQLite metadata.
 
     Both reuse cached outputs of unchanged components on a rerun, so an interrupted run
-    resumes without redoing finished components.
+    resumes without redoing finished components. With ``stages``, one line per component
+    (started; done in how long, or cached) goes there (``stage_progress``).
     """
+    if runner not in ("local", "beam"):
+        raise ValueError(f"unknown runner {runner!r}; expected local or beam")
     paths = RunPaths(run_dir)
     os.makedirs(paths.run_dir, exist_ok=True)
     pipeline = create_pipeline(config, run_dir)
-    if runner == "local":
-        tfx.orchestration.LocalDagRunner().run(pipeline)
-    elif runner == "beam":
-        from tfx.orchestration.beam.beam_dag_runner import BeamDagRunner  # pylint: disable=g-import-not-at-top
-        BeamDagRunner().run(pipeline)
-    else:
-        raise ValueError(f"unknown runner {runner!r}; expected local or beam")
+    with stage_progress.report_stages(len(pipeline.components), stages) if stages else contextlib.nullcontext():
+        if runner == "local":
+            tfx.orchestration.LocalDagRunner().run(pipeline)
+        else:
+            from tfx.orchestration.beam.beam_dag_runner import BeamDagRunner  # pylint: disable=g-import-not-at-top
+            BeamDagRunner().run(pipeline)
     if os.path.isdir(paths.serving_models) and layout.list_models(paths.serving_models):
         layout.write_models_config(paths.serving_models)
     return paths

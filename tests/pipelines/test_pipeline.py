@@ -1,6 +1,8 @@
 import dataclasses
 import glob
+import io
 import os
+import re
 
 import pytest
 import tensorflow_model_analysis as tfma
@@ -158,8 +160,13 @@ def test_bad_restoration_or_segmentation_stage_is_named(tmp_path, section, chang
 def test_local_run_writes_examples_statistics_and_metadata(tmp_path):
     config = _tiny_config(tmp_path)
     local_runner.prepare_demo_data(config)
-    paths = local_runner.run(config, str(tmp_path / "run"))
+    stages = io.StringIO()
+    paths = local_runner.run(config, str(tmp_path / "run"), stages=stages)
     assert os.path.exists(paths.metadata)
+    lines = stages.getvalue().splitlines()  # one line as each stage starts, one as it ends
+    total = int(lines[0].split("/")[1].split("]")[0])
+    assert len(lines) == 2 * total and lines[0] == f"[1/{total}] ImageExampleGen ..."
+    assert re.fullmatch(rf"\[{total}/{total}\] \S+: done in \d+ s", lines[-1]), lines[-1]
     root = paths.pipeline_root
     for split in ("train", "val", "privileged", "auxiliary"):
         assert glob.glob(os.path.join(root, "ImageExampleGen", "examples", "*", f"Split-{split}", "*.gz"))
