@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
+import time
 from typing import Callable, Optional
 
 import tensorflow as tf
@@ -40,6 +42,28 @@ class _KeepNewest(tf.keras.callbacks.Callback):
         for path in tf.io.gfile.glob(os.path.join(self.directory, "ckpt-*")):
             if os.path.basename(path).split(".")[0] != newest:
                 tf.io.gfile.remove(path)
+
+
+class _ProgressLines(tf.keras.callbacks.Callback):
+    """A line at each quarter of the run and at its end: steps done, the losses, the time
+    taken (``fit``'s compact form of Keras' two lines per epoch)."""
+
+    def __init__(self, name: str, schedule: Schedule, lines: int = 4):
+        super().__init__()
+        self.name, self.schedule = name, schedule
+        self.every = max(1, round(schedule.epochs / lines))
+        self.start = 0.0
+
+    def on_train_begin(self, logs=None):
+        self.start = time.monotonic()
+
+    def on_epoch_end(self, epoch, logs=None):
+        done, total = epoch + 1, self.schedule.epochs
+        if done % self.every and done != total:
+            return
+        values = ", ".join(f"{k} {float(v):.4g}" for k, v in (logs or {}).items())
+        print(f"  {self.name}: step {done * self.schedule.steps_per_epoch}/{total * self.schedule.steps_per_epoch}"
+              f"{', ' + values if values else ''} ({time.monotonic() - self.start:.0f} s)", file=sys.stderr, flush=True)
 
 
 def resume(model: tf.keras.Model, schedule: Schedule, checkpoint_dir: Optional[str], log_dir: Optional[str],
@@ -72,11 +96,15 @@ def resume(model: tf.keras.Model, schedule: Schedule, checkpoint_dir: Optional[s
 
 
 def fit(model: tf.keras.Model, batches: tf.data.Dataset, schedule: Schedule, initial_epoch: int,
-        callbacks: list, verbose: int = 0) -> None:
+        callbacks: list, verbose: int = 0, name: str = "training") -> None:
     """Trains ``model`` on the endless ``batches`` from ``initial_epoch`` (of ``resume``) to the
-    end of ``schedule``; the batches of the finished epochs are skipped, not trained on."""
+    end of ``schedule``; the batches of the finished epochs are skipped, not trained on.
+    ``verbose``: 0 silent, 1 Keras' progress bar, 2 a line per quarter of the run on stderr
+    (``<name>: step k/N, losses (seconds)``)."""
     if initial_epoch >= schedule.epochs:
         return
+    if verbose == 2:
+        callbacks, verbose = callbacks + [_ProgressLines(name, schedule)], 0
     if initial_epoch:
         batches = batches.skip(initial_epoch * schedule.steps_per_epoch)
     model.fit(batches, epochs=schedule.epochs, steps_per_epoch=schedule.steps_per_epoch,

@@ -156,7 +156,7 @@ def _fit(model: Ir2iModel, pairs, steps: int, checkpoint_dir, log_dir, name: str
     model.optimizer._create_all_weights(model.phase_variables())  # pylint: disable=protected-access
     schedule = resumable.Schedule(steps, steps_per_epoch)
     initial_epoch, callbacks = resumable.resume(model, schedule, checkpoint_dir, log_dir, name, build=model.build_all)
-    resumable.fit(model, pairs, schedule, initial_epoch, callbacks, verbose)
+    resumable.fit(model, pairs, schedule, initial_epoch, callbacks, verbose, name)
 
 
 def train(config: Ir2iConfig, images: tf.data.Dataset, steps: int, log_dir: Optional[str] = None,

@@ -40,7 +40,7 @@ def train(config: MshConfig, images: tf.data.Dataset, steps: int, log_dir: str |
     batches = crops(images, config, seed)
     schedule = resumable.Schedule(steps, steps_per_epoch)
     initial_epoch, callbacks = resumable.resume(model, schedule, checkpoint_dir, log_dir, "MSH")
-    resumable.fit(model, batches, schedule, initial_epoch, callbacks, verbose)
+    resumable.fit(model, batches, schedule, initial_epoch, callbacks, verbose, "MSH")
     return model
 
 

@@ -70,5 +70,5 @@ def train(config: RestorationConfig, pairs: tf.data.Dataset, steps: int, log_dir
         build=lambda: model(tf.zeros((1, config.crop, config.crop, 3))))
     if log_dir:
         callbacks.append(SampleImages(log_dir, next(iter(pair_crops(pairs, config.crop, 4, seed + 1)))))
-    resumable.fit(model, data, schedule, initial_epoch, callbacks, verbose)
+    resumable.fit(model, data, schedule, initial_epoch, callbacks, verbose, "restoration")
     return model

@@ -156,5 +156,5 @@ def train(config: SegmentationTrainingConfig, num_classes: int, sources: Sequenc
     batches = training_batches(sources, config, seed)
     schedule = resumable.Schedule(steps, steps_per_epoch)
     initial_epoch, callbacks = resumable.resume(model, schedule, checkpoint_dir, log_dir, "segmentation")
-    resumable.fit(model, batches, schedule, initial_epoch, callbacks, verbose)
+    resumable.fit(model, batches, schedule, initial_epoch, callbacks, verbose, "segmentation")
     return network

@@ -68,3 +68,19 @@ def test_a_run_keeps_only_its_newest_checkpoint_and_resumes_from_it(tmp_path):
 
     assert run(6) == (0, ["checkpoint", "ckpt-3.data-00000-of-00001", "ckpt-3.index"])
     assert run(10) == (3, ["checkpoint", "ckpt-5.data-00000-of-00001", "ckpt-5.index"])
+
+
+def test_verbose_training_prints_a_line_per_quarter_of_the_run(capsys):
+    import numpy as np  # pylint: disable=g-import-not-at-top
+    import tensorflow as tf  # pylint: disable=g-import-not-at-top
+
+    model = tf.keras.Sequential([tf.keras.Input((2,)), tf.keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    batches = tf.data.Dataset.from_tensors((np.ones((4, 2), np.float32), np.ones((4, 1), np.float32))).repeat()
+    schedule = resumable.Schedule(16, 2)  # 8 epochs
+    resumable.fit(model, batches, schedule, 0, [], verbose=2, name="probe")
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert [line.split(",")[0] for line in lines] == [f"  probe: step {k}/16" for k in (4, 8, 12, 16)]
+    assert all(" loss " in line and line.endswith(" s)") for line in lines), lines
+    assert "Epoch" not in captured.out + captured.err
