@@ -6,7 +6,8 @@ TFX's local runners announce each component at INFO level through absl (LocalDag
 the launcher's "A cached execution %d is used."), which a
 terminal at WARNING level never shows. ``report_stages`` listens to exactly those records for
 the duration of a run and writes its own lines; every other INFO record stays as silent as it
-was.
+was. It raises absl's verbosity flag, not only its logger's level: TensorFlow's SavedModel
+writer silences absl while it saves and then restores the level from that flag.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import logging
 import sys
 import time
 from typing import IO, Iterator, Optional
+
+from absl import logging as absl_logging
 
 __all__ = ["report_stages", "StageLines"]
 
@@ -74,11 +77,12 @@ def report_stages(total: int, out: IO[str] = sys.stderr) -> Iterator[StageLines]
     for handler in handlers:
         handler.addFilter(quiet)
     absl_logger.addHandler(lines)
-    level = absl_logger.level
-    absl_logger.setLevel(min(before, logging.INFO))
+    level, verbosity = absl_logger.level, absl_logging.get_verbosity()
+    absl_logging.set_verbosity(max(verbosity, absl_logging.INFO))  # absl's scale: higher says more
     try:
         yield lines
     finally:
+        absl_logging.set_verbosity(verbosity)
         absl_logger.setLevel(level)
         absl_logger.removeHandler(lines)
         for handler in handlers:

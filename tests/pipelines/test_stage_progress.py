@@ -18,6 +18,10 @@ def test_stage_lines_from_the_runners_records_and_nothing_else():
     try:
         with stage_progress.report_stages(3, out):
             absl_logging.info("Component %s is running.", "ImageExampleGen")
+            # TensorFlow's SavedModel writer silences absl, then restores it from the verbosity flag.
+            verbosity = absl_logging.get_verbosity()
+            absl_logging.set_verbosity(absl_logging.FATAL)
+            absl_logging.set_verbosity(verbosity)
             absl_logging.info("Using connection config:\n %s", "sqlite")  # runner chatter
             absl_logging.info("Component %s is finished.", "ImageExampleGen")
             absl_logging.info("node %s is running.", "Compression")  # BeamDagRunner's wording
