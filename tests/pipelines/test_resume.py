@@ -74,10 +74,11 @@ def test_killed_run_resumes_its_trainer_and_a_changed_config_does_not(tmp_path):
     # The config changed (learning rate): its trainer starts afresh in a folder of its own.
     second = _kill_after_checkpoint(_start(new, run_dir, tmp_path / "2.log"), run_dir, 3, signal.SIGKILL,
                                     tmp_path / "2.log")
-    assert "resuming" not in second and "Epoch 1/6" in second
+    # Progress lines come at each quarter of the 6 epochs of 100 steps: after epochs 2, 4 and 6.
+    assert "resuming" not in second and "segmentation: step 200/600" in second
     third = _run(new, run_dir, tmp_path / "3.log")
     assert "segmentation: resuming from" in third and "ckpt-3 (epoch 3 of 6)" in third, third[-3000:]
-    assert "Epoch 1/6" not in third and "Epoch 4/6" in third
+    assert "segmentation: step 200/600" not in third and "segmentation: step 400/600" in third
 
     resumed, uninterrupted = _exported_variables(run_dir), _exported_variables(str(tmp_path / "uninterrupted"))
     assert resumed.keys() == uninterrupted.keys() and len(resumed) > 10
