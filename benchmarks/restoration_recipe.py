@@ -121,7 +121,8 @@ def table(log: str) -> str:
 
 def plot(log: str, path: str) -> str:
     """RO − CO per seed against restorer steps (one marker style per recipe), and the OR proxy
-    curves of the rows that have one, from the ablation log."""
+    curves of the rows that have one, from the ablation log; rows that score an earlier row's
+    restorer on further seeds (first seed not 0) are left to the table."""
     import matplotlib  # pylint: disable=g-import-not-at-top
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
@@ -129,8 +130,8 @@ def plot(log: str, path: str) -> str:
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 6), dpi=110)
     colours: dict = {}
     for r in rows:
-        if "RO-CO" not in r:
-            continue
+        if "RO-CO" not in r or r["seeds"][0] != 0:
+            continue  # failures, and rows that score an earlier row's restorer on more seeds (table only)
         label = r["restorer"] + "".join(f" {k}={v}" for k, v in r.get("overrides", {}).items())
         marker = "s" if r["restorer"].startswith("rdn") else ("o" if len(r.get("overrides", {})) <= 1 else "^")
         colour = colours.setdefault(label, f"C{len(colours)}")
