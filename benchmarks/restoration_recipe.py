@@ -130,7 +130,7 @@ def plot(log: str, path: str) -> str:
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 6), dpi=110)
     colours: dict = {}
     for r in rows:
-        if "RO-CO" not in r or r["seeds"][0] != 0:
+        if "RO-CO" not in r or r.get("seeds", [0])[0] != 0:
             continue  # failures, and rows that score an earlier row's restorer on more seeds (table only)
         label = r["restorer"] + "".join(f" {k}={v}" for k, v in r.get("overrides", {}).items())
         marker = "s" if r["restorer"].startswith("rdn") else ("o" if len(r.get("overrides", {})) <= 1 else "^")
