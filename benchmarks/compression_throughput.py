@@ -108,4 +108,3 @@ def run(images: int = 16) -> list[dict]:
     rows.append({"mode": "bare codec: BPG q40 encode + decode, in a loop", "images_per_s": round(bare, 3)})
     rows.append({"mode": "one example, step by step (seconds)", **_stages(pngs[0])})
     return rows
-
