@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["rgb_to_ycbcr", "decimate_420", "pad_plane", "upsample_420", "upsample_422", "to_rgb"]
+__all__ = ["rgb_to_ycbcr", "decimate_420", "pad_plane", "upsample_420", "upsample_420_rows", "upsample_422", "to_rgb"]
 
 _KR, _KB = 0.299, 0.114
 _DECIMATE = np.array([2, -4, -8, 17, 57, 57, 17, -8, -4, 2], np.int64)  # taps at offsets -4..5
 _IP1 = (-1, 4, -10, 57, 18, -6, 2)  # IP1C0..IP1C6
 _IP0 = (40, -11, 4, -1)  # phase-0 (MPEG-2 chroma position) half-pel taps
+_HALO = 4  # chroma rows beyond a strip that the vertical interpolation reads (taps -3..3)
 
 
 def rgb_to_ycbcr(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -120,6 +121,18 @@ def upsample_420(plane: np.ndarray, height: int, width: int, bit_depth: int = 8,
     vertical = _interleave(even, odd, 0, height)
     vertical = (vertical + ((1 << shift) >> 1)) >> shift
     return _interp_h16(vertical, width, bit_depth, phase)
+
+
+def upsample_420_rows(plane: np.ndarray, top: int, bottom: int, height: int, width: int, bit_depth: int = 8,
+                      phase: int = 1) -> np.ndarray:
+    """Output rows ``[top, bottom)`` (``top`` even) of ``upsample_420(plane, height, width, ...)``,
+    computed from the chroma rows they read only, so that memory follows the strip, not the picture."""
+    if top % 2:
+        raise ValueError(f"a 4:2:0 strip starts on an even row, not {top}")
+    rows = (height + 1) // 2
+    first, last = max(top // 2 - _HALO, 0), min((bottom + 1) // 2 + _HALO, rows)
+    part = upsample_420(plane[first:last], min(2 * last, height) - 2 * first, width, bit_depth, phase)
+    return part[top - 2 * first:bottom - 2 * first]
 
 
 def upsample_422(plane: np.ndarray, width: int, bit_depth: int = 8, phase: int = 1) -> np.ndarray:

@@ -14,6 +14,7 @@ from image_codecs.bpg import BpgFormatError
 __all__ = ["decode", "decode_planes", "annexb_stream"]
 
 _PIX_FMT = {0: "gray", 1: "yuv420p", 2: "yuv422p", 3: "yuv444p"}
+STRIP_ROWS = 256  # even, so that a strip of 4:2:0 output starts on a chroma row
 
 
 def annexb_stream(f: container.BpgFile) -> bytes:
@@ -73,25 +74,34 @@ def decode_planes(data: bytes) -> tuple[container.BpgFile, list[np.ndarray]]:
 
 
 def decode(data: bytes) -> np.ndarray:
-    """Decodes a .bpg file to uint8[H, W, 3] RGB at its true size.
+    """Decodes a .bpg file to uint8[H, W, 3] RGB at its true size, converting ``STRIP_ROWS``
+    rows at a time: the integer intermediates of a whole 40-megapixel picture would take
+    gigabytes, a strip's take megabytes.
 
     Raises:
       BpgFormatError: malformed, truncated or unsupported file.
     """
     f, planes = decode_planes(data)
     h = f.header
-    width, height = h.width, h.height
-    y = planes[0][:height, :width]
+    out = np.empty((h.height, h.width, 3), np.uint8)
+    for top in range(0, h.height, STRIP_ROWS):
+        bottom = min(top + STRIP_ROWS, h.height)
+        out[top:bottom] = _rgb_rows(h, planes, top, bottom)
+    return out
+
+
+def _rgb_rows(h: container.BpgHeader, planes: list[np.ndarray], top: int, bottom: int) -> np.ndarray:
+    """Rows ``[top, bottom)`` of the RGB picture."""
+    width = h.width
+    y = planes[0][top:bottom, :width]
     if h.chroma_format_idc == 0:
         grey = colour.to_rgb(y, y, y, 1, h.bit_depth, h.limited_range)[..., 0]
         return np.repeat(grey[..., None], 3, axis=2)
     phase = 0 if h.pixel_format in (4, 5) else 1
     if h.chroma_format_idc == 1:
-        cb = colour.upsample_420(planes[1], height, width, h.bit_depth, phase)
-        cr = colour.upsample_420(planes[2], height, width, h.bit_depth, phase)
+        cb, cr = (colour.upsample_420_rows(p, top, bottom, h.height, width, h.bit_depth, phase) for p in planes[1:])
     elif h.chroma_format_idc == 2:
-        cb = colour.upsample_422(planes[1][:height], width, h.bit_depth, phase)
-        cr = colour.upsample_422(planes[2][:height], width, h.bit_depth, phase)
+        cb, cr = (colour.upsample_422(p[top:bottom], width, h.bit_depth, phase) for p in planes[1:])
     else:
-        cb, cr = planes[1][:height, :width], planes[2][:height, :width]
+        cb, cr = (p[top:bottom, :width] for p in planes[1:])
     return colour.to_rgb(y, cb, cr, h.color_space, h.bit_depth, h.limited_range)

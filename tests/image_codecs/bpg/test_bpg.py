@@ -23,8 +23,10 @@ def _png(path):
 
 
 @needs_vectors
+@pytest.mark.parametrize("strip_rows", [decoder.STRIP_ROWS, 8, 2], ids=lambda n: f"strips of {n} rows")
 @pytest.mark.parametrize("path", VECTOR_FILES, ids=os.path.basename)
-def test_decoder_reproduces_bpgdec_exactly(path):
+def test_decoder_reproduces_bpgdec_exactly(path, strip_rows, monkeypatch):
+    monkeypatch.setattr(decoder, "STRIP_ROWS", strip_rows)
     with open(path, "rb") as f:
         out = decoder.decode(f.read())
     np.testing.assert_array_equal(out, _png(path[:-4] + ".bpgdec.png"))
