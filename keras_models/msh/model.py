@@ -27,6 +27,12 @@ _ANALYSIS_STRIDES = (2, 2, 2, 2)
 _HYPER_STRIDES = (1, 2, 2)
 LATENT_DOWNSAMPLING = math.prod(_ANALYSIS_STRIDES)  # 16
 HYPER_DOWNSAMPLING = math.prod(_HYPER_STRIDES)  # 4
+# ``decompress`` synthesises the image tile by tile, so that its memory follows the tile and
+# not the picture (a forged or merely large shape would otherwise cost gigabytes). A pixel
+# depends on latents less than 2 cells away (four 5x5 stride-2 layers: 1 + 1/2 + 1/4 + 1/8);
+# a halo of 2 makes the tiles' pixels those of the whole picture, up to float rounding.
+SYNTHESIS_TILE = 48  # latent cells per tile side (768 pixels)
+SYNTHESIS_HALO = 2
 
 
 def _conv(filters, kernel, strides=1, activation=None, name=None):
@@ -167,5 +173,28 @@ class MeanScaleHyperprior(tf.keras.Model):
         z_hat = self.side_entropy_model.decompress(side_string[None], z_shape)
         mean, index = self._hyper(z_hat, y_shape)
         y_hat = self.entropy_model.decompress(string[None], index, loc=mean)
-        x_hat = self.synthesis(y_hat)[0, :x_shape[0], :x_shape[1], :]
-        return tf.cast(tf.clip_by_value(tf.round(x_hat), 0, 255), tf.uint8)
+        return self._synthesize_tiles(y_hat)[:x_shape[0], :x_shape[1], :]
+
+    def _synthesize_tiles(self, y_hat):
+        """``self.synthesis(y_hat)[0]`` rounded to uint8, computed ``SYNTHESIS_TILE`` latent cells
+        at a time, each tile with a ``SYNTHESIS_HALO`` of neighbours (one tile: the whole
+        picture, as before); only uint8 pixels are kept whole."""
+        rows, cols = tf.shape(y_hat)[1], tf.shape(y_hat)[2]
+        tile, halo, scale = SYNTHESIS_TILE, SYNTHESIS_HALO, LATENT_DOWNSAMPLING
+
+        def span(start, size):  # the cells a tile reads, and where its own pixels sit in its output
+            first, stop = tf.maximum(start - halo, 0), tf.minimum(start + tile, size)
+            return first, tf.minimum(stop + halo, size), (start - first) * scale, (stop - first) * scale
+
+        strips = tf.TensorArray(tf.uint8, size=-(-rows // tile), infer_shape=False)
+        for i in tf.range(-(-rows // tile)):
+            r0, r1, keep_r0, keep_r1 = span(i * tile, rows)
+            # Tiles of a strip are concatenated along axis 0 of their transposes (TensorArray's axis).
+            columns = tf.TensorArray(tf.uint8, size=-(-cols // tile), infer_shape=False)
+            for j in tf.range(-(-cols // tile)):
+                c0, c1, keep_c0, keep_c1 = span(j * tile, cols)
+                part = self.synthesis(y_hat[:, r0:r1, c0:c1, :])[0, keep_r0:keep_r1, keep_c0:keep_c1, :]
+                part = tf.cast(tf.clip_by_value(tf.round(part), 0, 255), tf.uint8)
+                columns = columns.write(j, tf.transpose(part, [1, 0, 2]))
+            strips = strips.write(i, tf.transpose(columns.concat(), [1, 0, 2]))
+        return strips.concat()
