@@ -2,14 +2,13 @@
 command as a user meets it, start-up included."""
 from __future__ import annotations
 
-import multiprocessing
 import os
 import resource
 import statistics
 import subprocess
 import sys
 import time
-from typing import Callable, Sequence, Union
+from typing import Callable, Optional, Sequence, Union
 
 __all__ = ["run_isolated", "command_wall_s", "DSR"]
 
@@ -27,25 +26,16 @@ def command_wall_s(args: Union[Sequence[str], Callable[[int], Sequence[str]]], r
     return round(statistics.median(times), 2)
 
 
-def _child(fn, args, queue):
-    try:
-        result = fn(*args)
-        result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-        queue.put(result)
-    except BaseException as e:  # report, never leave the parent waiting
-        queue.put(RuntimeError(f"{getattr(fn, '__name__', fn)}{args}: {type(e).__name__}: {e}"))
-        raise
-
-
-def run_isolated(fn: Callable[..., dict], *args) -> dict:
-    """``fn(*args)`` (a module-level function returning a dict) in a spawned process; adds
-    ``peak_rss_mib``."""
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=_child, args=(fn, args, queue))
-    process.start()
-    result = queue.get()
-    process.join()
-    if isinstance(result, Exception):
-        raise result
+def _measured(fn: Callable[..., dict], args: tuple) -> dict:
+    result = fn(*args)
+    result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return result
+
+
+def run_isolated(fn: Callable[..., dict], *args, timeout: Optional[float] = None) -> dict:
+    """``fn(*args)`` (a module-level function returning a dict) in a spawned process
+    (``image_codecs.guarded.call``); adds ``peak_rss_mib``. A process that dies without
+    answering raises ``RuntimeError``; one that has not answered after ``timeout`` seconds is
+    killed and ``TimeoutError`` raised."""
+    from image_codecs import guarded  # pylint: disable=g-import-not-at-top
+    return guarded.call(_measured, (fn, args), timeout, name=f"{getattr(fn, '__name__', fn)}{args}")

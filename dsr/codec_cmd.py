@@ -45,6 +45,9 @@ def add_parser(sub) -> None:
 
     dec = csub.add_parser("decode", parents=[common], help="decode a bitstream to an 8-bit RGB PNG")
     dec.add_argument("--quality", type=_quality, default=None)
+    dec.add_argument("--deadline", type=float, default=None,
+                     help="decode in a child process stopped after this many seconds (default: 600 for codecs whose "
+                          "decoder can loop on a hostile stream, msh; none for the others)")
     dec.add_argument("input")
     dec.add_argument("output")
     dec.set_defaults(func=_decode)
@@ -91,13 +94,14 @@ def _encode(args) -> int:
 def _decode(args) -> int:
     from PIL import Image  # pylint: disable=g-import-not-at-top
 
-    from image_codecs import registry  # pylint: disable=g-import-not-at-top
+    from image_codecs import guarded, registry  # pylint: disable=g-import-not-at-top
 
     cls = registry.codec_class(args.codec)
     quality = args.quality if args.quality is not None else getattr(cls, "default_quality", cls.quality_range.low)
     with open(args.input, "rb") as f:
         data = f.read()
-    image = registry.make_codec(args.codec, quality, **_options(args)).decode(data)
+    codec = registry.make_codec(args.codec, quality, **_options(args))
+    image = guarded.decode_untrusted(codec, data, args.deadline)
     Image.fromarray(image).save(args.output, format="PNG")
     return 0
 

@@ -56,6 +56,9 @@ class Codec(abc.ABC):
 
     name: str = "codec"
     quality_range: QualityRange = QualityRange(0, 100)
+    # True when a hostile stream can make ``decode`` loop in native code that no Python timeout
+    # interrupts; callers decoding untrusted bytes then use ``image_codecs.guarded.decode``.
+    decode_can_hang: bool = False
 
     def __init__(self, quality: float):
         self.quality = self.quality_range.check(quality, self.name)

@@ -1,6 +1,7 @@
 import json
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from dsr import main
@@ -68,3 +69,24 @@ def test_train_without_images_is_a_clear_error(tmp_path, capsys):
     assert main.main(["codec", "train", "--codec", "ir2i", "--preset", "ir2i-tiny", "--images",
                       str(tmp_path / "none*.png"), "--steps", "2", str(tmp_path / "m")]) != 0
     assert "no image matches" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_msh_decode_runs_under_a_deadline_in_a_child_process(tmp_path, rng, capsys):
+    """MSH's decoder can loop on a forged stream, so ``dsr codec decode`` runs it in a child
+    process: the same pixels as an in-process decode, and a named error at the deadline."""
+    import tensorflow as tf  # pylint: disable=import-outside-toplevel
+
+    from image_codecs import registry  # pylint: disable=import-outside-toplevel
+    from keras_models.msh import config, training  # pylint: disable=import-outside-toplevel
+    images = tf.data.Dataset.from_tensor_slices(rng.integers(0, 256, (4, 64, 64, 3), dtype=np.uint8))
+    model = str(tmp_path / "msh")
+    training.export(training.train(config.preset("tiny", crop=32, batch_size=2), images, 2), model)
+    src, stream, png = _image(tmp_path, rng), str(tmp_path / "x.msh"), str(tmp_path / "y.png")
+    assert main.main(["codec", "encode", "--codec", "msh", "--model", model, "--quality", "1", src, stream]) == 0
+    assert main.main(["codec", "decode", "--codec", "msh", "--model", model, stream, png]) == 0
+    expected = registry.make_codec("msh", 1, model=model).decode(open(stream, "rb").read())
+    np.testing.assert_array_equal(np.asarray(Image.open(png)), expected)
+    capsys.readouterr()
+    assert main.main(["codec", "decode", "--codec", "msh", "--model", model, "--deadline", "0.01", stream, png]) == 1
+    assert "did not finish within 0.01 s" in capsys.readouterr().err
