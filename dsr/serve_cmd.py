@@ -19,9 +19,11 @@ def add_parser(sub) -> None:
                        help="use the built-in server even when tensorflow_model_server is installed")
     serve.add_argument("--max-body-mb", type=float, default=64, help="request size limit (built-in server)")
     serve.add_argument("--max-connections", type=int, default=64,
-                       help="connections served at once; more wait in the listen backlog (built-in server)")
+                       help="requests handled at once; connections waiting for a request hold no thread "
+                            "(built-in server)")
     serve.add_argument("--timeout", type=float, default=30,
-                       help="seconds a connection may stay silent mid-request or idle (built-in server)")
+                       help="seconds a connection may stay silent mid-request or idle before it closes "
+                            "(built-in server)")
     serve.add_argument("--large-pixels", type=int, default=2_000_000,
                        help="requests with more image pixels than this never take the last inference slot, "
                             "so small requests do not wait behind them (built-in server)")

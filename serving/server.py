@@ -5,9 +5,11 @@ Serves the latest version of each model, on loopback by default. Limits, each an
 4xx and a message while the server keeps serving:
   - ``Content-Length`` missing 411; not a non-negative number 400; above ``max_body_bytes`` 413
     (the body is not read);
-  - a body or an idle keep-alive connection silent for ``timeout`` seconds: 408 and the
-    connection closes; at most ``max_connections`` connections are served at once (more wait
-    in a listen backlog of ``BACKLOG``);
+  - a connection waits for its request (and a keep-alive one for its next) in one selector
+    thread, not a handler thread, and closes after ``timeout`` silent seconds; at most
+    ``WAITING_CONNECTIONS`` wait (the longest silent one closes first). At most
+    ``max_connections`` requests are handled at once; a body silent for ``timeout`` seconds
+    gets 408 and the connection closes;
   - JSON nested deeper than Python can parse: 400;
   - an image input whose header declares more pixels than the pixel budget
     (``image_datasets.pixel_budget``, ``$DSR_MAX_PIXELS``): 413, before anything is decoded;
@@ -24,8 +26,10 @@ import http.server
 import json
 import logging
 import os
+import selectors
 import socket
 import threading
+import time
 from typing import Any
 
 import numpy as np
@@ -40,6 +44,7 @@ __all__ = ["ModelRepository", "Admission", "make_server", "DEFAULT_MAX_BODY", "D
 DEFAULT_MAX_BODY = 64 << 20
 DEFAULT_LARGE_PIXELS = 2_000_000  # a 2048x1024 Cityscapes frame is 2.1 Mpx: large
 BACKLOG = 128
+WAITING_CONNECTIONS = 4096  # open connections waiting for their next request, without a thread
 
 
 def _image_pixels(name: str, value: Any) -> int:
@@ -198,30 +203,104 @@ class ModelRepository:
         return model
 
 
+class _WaitingRoom:
+    """Connections with nothing to read wait here, all in one selector thread, instead of each
+    holding a handler thread: a connection reaches a handler when the first bytes of its next
+    request arrive, and is closed after ``timeout`` silent seconds. When ``capacity``
+    connections wait, the one silent longest is closed to admit a new one."""
+
+    def __init__(self, dispatch, timeout: float, capacity: int):
+        self._dispatch, self._timeout, self._capacity = dispatch, timeout, capacity
+        self._selector = selectors.DefaultSelector()
+        self._arrivals: list = []  # (socket, address), registered by the room's own thread
+        self._lock = threading.Lock()
+        self._wake_read, self._wake_write = socket.socketpair()
+        self._selector.register(self._wake_read, selectors.EVENT_READ)
+        self._closed = False
+        threading.Thread(target=self._run, name="waiting-room", daemon=True).start()
+
+    def add(self, sock: socket.socket, address) -> None:
+        with self._lock:
+            self._arrivals.append((sock, address))
+        self._wake_write.send(b"\0")
+
+    def close(self) -> None:
+        self._closed = True
+        self._wake_write.send(b"\0")
+
+    def _run(self) -> None:
+        deadlines: dict = {}  # socket -> (deadline, address), oldest first
+        while not self._closed:
+            wait = min((d for d, _ in deadlines.values()), default=time.monotonic() + 60) - time.monotonic()
+            ready = [key.fileobj for key, _ in self._selector.select(max(wait, 0))]
+            if self._wake_read in ready:
+                self._wake_read.recv(4096)
+                ready.remove(self._wake_read)
+            with self._lock:
+                arrivals, self._arrivals = self._arrivals, []
+            for sock, address in arrivals:
+                while len(deadlines) >= self._capacity:
+                    self._drop(next(iter(deadlines)), deadlines)
+                deadlines[sock] = (time.monotonic() + self._timeout, address)
+                self._selector.register(sock, selectors.EVENT_READ)
+            for sock in ready:
+                if sock in deadlines:
+                    address = deadlines.pop(sock)[1]
+                    self._selector.unregister(sock)
+                    self._dispatch(sock, address)
+            now = time.monotonic()
+            for sock in [s for s, (d, _) in deadlines.items() if d <= now]:
+                self._drop(sock, deadlines)
+        for sock in list(deadlines):
+            self._drop(sock, deadlines)
+
+    def _drop(self, sock: socket.socket, deadlines: dict) -> None:
+        del deadlines[sock]
+        self._selector.unregister(sock)
+        with contextlib.suppress(OSError):
+            sock.close()
+
+
 class _BoundedServer(http.server.ThreadingHTTPServer):
-    """A thread per connection, at most ``max_connections`` at once: when all are busy the
-    accept loop waits, and new connections queue in a listen backlog of ``BACKLOG``."""
+    """Accepted connections wait in a ``_WaitingRoom`` until they send a request; then a handler
+    thread serves that one request (at most ``max_connections`` at once), and a keep-alive
+    connection goes back to the waiting room. Idle or silent clients hold a socket, not a thread."""
 
     request_queue_size = BACKLOG
     daemon_threads = True
 
-    def __init__(self, address, handler, max_connections: int):
+    def __init__(self, address, handler, max_connections: int, timeout: float):
         super().__init__(address, handler)
         self._connections = threading.BoundedSemaphore(max_connections)
+        self._kept: dict = {}  # socket -> client address: keep-alive connections whose handler is ending
+        self.waiting_room = _WaitingRoom(self._start_handler, timeout, WAITING_CONNECTIONS)
 
     def process_request(self, request, client_address):
-        self._connections.acquire()
-        try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self._connections.release()
-            raise
+        self.waiting_room.add(request, client_address)
+
+    def _start_handler(self, request, client_address):
+        threading.Thread(target=self.process_request_thread, args=(request, client_address), daemon=True).start()
 
     def process_request_thread(self, request, client_address):
-        try:
+        with self._connections:
             super().process_request_thread(request, client_address)
-        finally:
-            self._connections.release()
+
+    def keep_open(self, request, client_address) -> None:
+        """Called by a handler whose connection stays open; when that handler's thread is done
+        with it, the connection waits for its next request in the waiting room."""
+        self._kept[request] = client_address
+
+    def shutdown_request(self, request):
+        # The handler thread's last step: only now can another thread take the connection.
+        client_address = self._kept.pop(request, None)
+        if client_address is None:
+            super().shutdown_request(request)
+        else:
+            self.waiting_room.add(request, client_address)
+
+    def server_close(self):
+        super().server_close()
+        self.waiting_room.close()
 
 
 def make_server(repository: ModelRepository, host: str = "127.0.0.1", port: int = 8501,
@@ -232,6 +311,15 @@ def make_server(repository: ModelRepository, host: str = "127.0.0.1", port: int 
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Unbuffered reads: the bytes of a next request stay in the socket, where the waiting room sees them.
+        rbufsize = 0
+
+        def handle(self):
+            """One request; a keep-alive connection then goes back to the waiting room."""
+            self.close_connection = True
+            self.handle_one_request()
+            if not self.close_connection:
+                self.server.keep_open(self.request, self.client_address)
 
         def setup(self):
             self.timeout = timeout  # a socket timeout on every read: slow or short bodies, idle keep-alives
@@ -292,13 +380,18 @@ def make_server(repository: ModelRepository, host: str = "127.0.0.1", port: int 
             n = int(length)
             if n > max_body_bytes:
                 raise RequestError(413, f"request body of {n} bytes exceeds the limit of {max_body_bytes} bytes")
+            raw = bytearray()
             try:
-                raw = self.rfile.read(n)
+                while len(raw) < n:  # an unbuffered read returns what one recv brings
+                    chunk = self.rfile.read(min(n - len(raw), 1 << 20))
+                    if not chunk:
+                        break
+                    raw += chunk
             except (socket.timeout, TimeoutError) as e:
                 raise RequestError(408, f"the body did not arrive within {timeout:g} s") from e
             if len(raw) != n:
                 raise RequestError(400, f"the body ended after {len(raw)} of the {n} bytes Content-Length announced")
-            return raw
+            return bytes(raw)
 
         def do_GET(self):  # noqa: N802
             self._handle("GET")
@@ -309,4 +402,4 @@ def make_server(repository: ModelRepository, host: str = "127.0.0.1", port: int 
         def log_message(self, fmt, *args):
             logging.info("%s %s", self.address_string(), fmt % args)
 
-    return _BoundedServer((host, port), Handler, max_connections)
+    return _BoundedServer((host, port), Handler, max_connections, timeout)
