@@ -39,6 +39,8 @@ BENCHMARKS = {
     "ir2i_speed": ("benchmarks.ir2i_speed",
                    "IR2I speed: dsr codec train / encode / decode from the command line, in-process throughput"),
     "fuzz": ("benchmarks.fuzz", "Fuzzing the decoders: mutated containers and full decodes"),
+    "hostile": ("benchmarks.hostile_inputs",
+                "Hostile inputs: memory and time of every decoder on forged sizes, and of the server under abuse"),
     "ir2i_context": ("benchmarks.ir2i_inpainting_context",
                      "IR2I at low rates: inpainting learnt from original vs coded context, over seeds"),
 }
