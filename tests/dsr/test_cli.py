@@ -22,3 +22,17 @@ def test_bad_root_is_exit_code_2_with_message(tmp_path, capsys):
 def test_unknown_config_is_exit_code_2(capsys):
     assert main.main(["run", "--config", "nope"]) == 2
     assert "shipped configs" in capsys.readouterr().err
+
+
+def test_kubeflow_compile_puts_trainers_on_the_trainer_image_and_says_when_it_is_missing(tmp_path, capsys):
+    out = tmp_path / "p.json"
+    assert main.main(["kubeflow", "compile", "--config", "demo", "--image", "reg/dsr:1",
+                      "--trainer-image", "reg/dsr-gpu:1", "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert json.loads(printed.out)["trainer_image"] == "reg/dsr-gpu:1" and "GPU" not in printed.err
+    executors = json.loads(out.read_text())["pipelineSpec"]["deploymentSpec"]["executors"]
+    images = {name: e["container"]["image"] for name, e in executors.items()}
+    assert images["ImageExampleGen_executor"] == "reg/dsr:1"
+    assert {i for n, i in images.items() if "Trainer" in n} == {"reg/dsr-gpu:1"}
+    assert main.main(["kubeflow", "compile", "--config", "demo", "--image", "reg/dsr:1", "--out", str(out)]) == 0
+    assert "pass the GPU image as --trainer-image" in capsys.readouterr().err

@@ -10,12 +10,11 @@ from pipelines import config as config_lib, kubeflow_runner, pipeline
 def test_shipped_config_compiles(name, tmp_path):
     out = tmp_path / "pipeline.json"
     kubeflow_runner.compile_pipeline(config_lib.load_config(name), "registry.example/dsr:test", str(out),
-                                     f"gs://bucket/runs/{name}")
+                                     f"gs://bucket/runs/{name}", trainer_image="registry.example/dsr-gpu:test")
     spec = json.loads(out.read_text())["pipelineSpec"]
     tasks = spec["root"]["dag"]["tasks"]
     assert "ImageExampleGen" in tasks
     executors = spec["deploymentSpec"]["executors"]
-    assert {e["container"]["image"] for e in executors.values()} == {"registry.example/dsr:test"}
     config = config_lib.load_config(name)
     if config.compression is not None:
         assert "ImageExampleGen" in tasks["Compression"]["dependentTasks"]
@@ -25,9 +24,11 @@ def test_shipped_config_compiles(name, tmp_path):
     assert bool(trainers) == (config.segmentation is not None or config.codec_training is not None)
     for task_id in tasks:
         resources = executors[f"{task_id}_executor"]["container"].get("resources")
-        if task_id in trainers:
+        image = executors[f"{task_id}_executor"]["container"]["image"]
+        if task_id in trainers:  # the GPU image; Beam steps and the rest keep the slim one
             assert resources["accelerator"] == {"type": "nvidia.com/gpu", "count": "1"}
+            assert image == "registry.example/dsr-gpu:test"
         else:
-            assert resources is None
+            assert resources is None and image == "registry.example/dsr:test"
     beam_args = executors["ImageExampleGen_executor"]["container"]["args"]
     assert all(a in beam_args for a in config.beam_args)
