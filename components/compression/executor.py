@@ -11,15 +11,13 @@ from typing import Any
 
 import apache_beam as beam
 from tfx import types
-from tfx.components.example_gen import write_split
 from tfx.dsl.components.base import base_beam_executor
 from tfx.dsl.io import fileio
-from tfx.proto import example_gen_pb2
 from tfx.types import artifact_utils
 from tfx.utils import io_utils, path_utils
 
 import dataconf
-from components import examples_io
+from components import examples_io, examples_output
 from components.compression import compress_transform
 from image_codecs import rate_control, rd_plot
 from image_codecs.specs import CodecSpec
@@ -81,6 +79,7 @@ class Executor(base_beam_executor.BaseBeamExecutor):
         out.set_string_custom_property("codec_specs", json.dumps({key: dataconf.to_dict(spec)
                                                                   for key, spec in resolved}))
         out.set_string_custom_property("source_splits", json.dumps(wanted))
+        examples_output.describe(out)
         pipeline = self._make_beam_pipeline()
         stats = []
         for key, spec in resolved:
@@ -100,8 +99,7 @@ class Executor(base_beam_executor.BaseBeamExecutor):
                                  | f"Tag[{label}]" >> beam.Map(lambda m, k=key, s=split, q=rate: {
                                      "spec": k, "split": s, "codec": q.codec, "quality": q.quality, **m}))
                 _ = (parts | f"Join[{name}]" >> beam.Flatten()
-                     | f"Write[{name}]" >> write_split.WriteSplit(artifact_utils.get_split_uri([out], name),
-                                                                  example_gen_pb2.FORMAT_TFRECORDS_GZIP))
+                     | f"Write[{name}]" >> examples_output.write(out, name))
         rd_dir = artifact_utils.get_single_instance(output_dict["rate_distortion"]).uri
         _ = (stats | "AllStats" >> beam.Flatten() | "Collect" >> beam.combiners.ToList()
              | "WriteStats" >> beam.Map(_write_stats, rd_dir))

@@ -9,14 +9,12 @@ from typing import Any
 
 import apache_beam as beam
 from tfx import types
-from tfx.components.example_gen import write_split
 from tfx.dsl.components.base import base_beam_executor
 from tfx.dsl.io import fileio
-from tfx.proto import example_gen_pb2
 from tfx.types import artifact_utils
 from tfx.utils import io_utils, path_utils
 
-from components import examples_io
+from components import examples_io, examples_output
 from components.compression.compress_transform import MeanMeasures
 from components.dataset_restoration import restore_transform
 from image_codecs.naturalness import NaturalnessModel
@@ -72,6 +70,7 @@ class Executor(base_beam_executor.BaseBeamExecutor):
         out = artifact_utils.get_single_instance(output_dict["restored_examples"])
         out.split_names = artifact_utils.encode_split_names(list(wanted))
         out.set_string_custom_property("restorer", name)
+        examples_output.describe(out)
         pipeline = self._make_beam_pipeline()
         stats = []
         for split in wanted:
@@ -82,8 +81,7 @@ class Executor(base_beam_executor.BaseBeamExecutor):
                         | f"Restore[{split}]" >> beam.ParDo(restore_transform.RestoreExample(
                             model_dir, name, int(meta.get("multiple", 1)), tiles)))
             _ = (restored | f"Examples[{split}]" >> beam.Keys()
-                 | f"Write[{split}]" >> write_split.WriteSplit(artifact_utils.get_split_uri([out], split),
-                                                               example_gen_pb2.FORMAT_TFRECORDS_GZIP))
+                 | f"Write[{split}]" >> examples_output.write(out, split))
             stats.append(restored | f"Measures[{split}]" >> beam.Values()
                          | f"Mean[{split}]" >> beam.CombineGlobally(MeanMeasures(restore_transform.MEASURES))
                          | f"Tag[{split}]" >> beam.Map(lambda m, s=split: {"split": s, "restorer": name, **m}))

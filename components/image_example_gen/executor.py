@@ -9,13 +9,12 @@ from typing import Any
 
 import apache_beam as beam
 from tfx import types
-from tfx.components.example_gen import write_split
 from tfx.dsl.components.base import base_beam_executor
-from tfx.proto import example_gen_pb2
 from tfx.types import artifact_utils
 from tfx.utils import io_utils
 
 import dataconf
+from components import examples_output
 from components.image_example_gen import ingest_transform
 from image_datasets import ingest
 
@@ -60,14 +59,11 @@ class Executor(base_beam_executor.BaseBeamExecutor):
             judged = None if split in ingest.DERIVED_SPLITS else config.max_bad_fraction
             _ = (pipeline
                  | f"Ingest[{split}]" >> ingest_transform.IngestSplit(samples, split, config_json, judged)
-                 | f"Write[{split}]" >> write_split.WriteSplit(
-                     artifact_utils.get_split_uri([examples], split),
-                     example_gen_pb2.FORMAT_TFRECORDS_GZIP))
+                 | f"Write[{split}]" >> examples_output.write(examples, split))
         result = pipeline.run()
         result.wait_until_finish()
         summary = _summary(splits, result.metrics().query(
             beam.metrics.MetricsFilter().with_namespace(ingest_transform.COUNTER_NAMESPACE))["counters"])
         io_utils.write_string_file(os.path.join(examples.uri, SUMMARY_FILE), json.dumps(summary, indent=2))
-        examples.set_string_custom_property("payload_format", "FORMAT_TF_EXAMPLE")
-        examples.set_string_custom_property("file_format", "tfrecords_gzip")
+        examples_output.describe(examples)
         logging.info("ImageExampleGen summary: %s", summary)

@@ -6,7 +6,9 @@ import os
 import numpy as np
 import pytest
 import tensorflow as tf
+from tfx.components.util import examples_utils
 from tfx.dsl.components.base import base_beam_executor
+from tfx.proto import example_gen_pb2
 from tfx.types import standard_artifacts
 
 import dataconf
@@ -53,6 +55,9 @@ def test_each_split_and_spec_gets_its_own_split_with_real_rates(ingested, tmp_pa
     specs = [CodecSpec("jpeg", quality=10), CodecSpec("bpg", quality=40)]
     out, rd = _run(ingested, tmp_path, specs, splits=["train"])
     assert json.loads(out.split_names) == ["train__jpeg_q10", "train__bpg_q40"]
+    # TFX components downstream read the formats from the artifact (and warn when they are missing).
+    assert examples_utils.get_payload_format(out) == example_gen_pb2.FORMAT_TF_EXAMPLE
+    assert examples_utils.get_file_format(out) == "tfrecords_gzip"
     rows = _read(out, "train__bpg_q40")
     assert len(rows) == 4
     for ex in rows:

@@ -6,7 +6,9 @@ import os
 import numpy as np
 import pytest
 import tensorflow as tf
+from tfx.components.util import examples_utils
 from tfx.dsl.components.base import base_beam_executor
+from tfx.proto import example_gen_pb2
 from tfx.types import standard_artifacts
 
 import dataconf
@@ -71,6 +73,8 @@ def test_every_image_of_the_split_is_restored_with_its_measures(compressed, rest
         {restoration.SPLITS_KEY: json.dumps(["train__jpeg_q10"]), restoration.TILE_KEY: 16,
          restoration.MARGIN_KEY: 4, restoration.OVERLAP_KEY: 4, restoration.NATURALNESS_SAMPLE_KEY: 8})
     assert json.loads(out.split_names) == ["train__jpeg_q10"]
+    assert examples_utils.get_payload_format(out) == example_gen_pb2.FORMAT_TF_EXAMPLE
+    assert examples_utils.get_file_format(out) == "tfrecords_gzip"
     rows = _read(out, "train__jpeg_q10")
     assert len(rows) == len(_read(compressed, "train__jpeg_q10")) > 0
     restore = export.load(path)
