@@ -5,8 +5,9 @@ TFX's local runners announce each component at INFO level through absl (LocalDag
 "Component %s is running." / "... is finished.", BeamDagRunner: "node %s is running." / "...";
 the launcher's "A cached execution %d is used."), which a terminal at WARNING level never
 shows. ``report_stages`` listens to exactly those records for the duration of a run and writes
-its own lines; every other INFO record stays as silent as it was. It raises absl's verbosity flag, not only its logger's level: TensorFlow's SavedModel
-writer silences absl while it saves and then restores the level from that flag.
+its own lines; every other INFO record stays as silent as it was. It raises absl's verbosity
+flag, not only its logger's level: TensorFlow's SavedModel writer silences absl while it saves
+and then restores the level from that flag.
 """
 from __future__ import annotations
 

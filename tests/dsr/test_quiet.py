@@ -37,3 +37,27 @@ def test_the_pipeline_libraries_noise_is_filtered_and_verbose_restores_it(tmp_pa
     loud = _stderr("--verbose", "kubeflow", "compile", "--config", "demo", "--image", "x",
                    "--out", str(tmp_path / "q.json"))
     assert "FutureWarning" in loud or "Unable to register" in loud
+
+
+@pytest.mark.parametrize("name,message", [
+    ("absl", "Computing quantization offsets using offset heuristic within a tf.function. Ideally, ..."),
+    ("tensorflow", "Model's `__init__()` arguments contain non-serializable objects. Please implement ..."),
+    ("tensorflow", "SavedModel saved prior to TF 2.5 detected when loading Keras model. Please ensure ..."),
+    ("tensorflow", "From /x/.venv/lib/python3.11/site-packages/tensorflow_model_analysis/writers/"
+                   "metrics_plots_and_validations_writer.py:112: tf_record_iterator (from "
+                   "tensorflow.python.lib.io.tf_record) is deprecated and will be removed in a future version.\n"
+                   "Instructions for updating:\nUse eager execution and: \n`tf.data.TFRecordDataset(path)`"),
+    ("absl", "Pusher is going to push the model without validation. Consider using Evaluator ..."),
+    ("absl", "DEFAULT_IMAGE_PATH_KEY is not found in default_image."),
+])
+def test_the_demos_known_library_records_are_dropped_and_others_kept(name, message):
+    import logging  # pylint: disable=import-outside-toplevel
+    from dsr import quiet  # pylint: disable=import-outside-toplevel
+    known = quiet._KnownRecords()  # pylint: disable=protected-access
+
+    def record(logger, text):
+        return logging.LogRecord(logger, logging.WARNING, __file__, 1, text, None, None)
+
+    assert not known.filter(record(name, message))
+    assert known.filter(record("dsr", message))  # the same words from the project itself still show
+    assert known.filter(record(name, "Something else: " + message))
