@@ -67,7 +67,7 @@ def restore_all(model, config, images: np.ndarray) -> np.ndarray:
 def miou(network, images: np.ndarray, labels: np.ndarray) -> float:
     from keras_models.segmentation import metrics
     logits = network.predict(images.astype(np.float32), batch_size=8, verbose=0)
-    return metrics.summarize(metrics.confusion_matrix(labels, np.argmax(logits, -1), 19))["miou"]
+    return metrics.summarize(metrics.confusion_matrix(labels, np.argmax(logits, -1), 19)).miou
 
 
 def segment(train_x, train_y, tests: dict, seg: dict, seed: int, weights=None, save: str | None = None) -> dict:

@@ -64,7 +64,7 @@ def _train_eval(train_x, train_y, val_x, val_y, epochs: int, seed: int) -> float
     model.fit(ds, epochs=epochs, verbose=0)
     pred = np.argmax(model.predict(val_x.astype(np.float32), batch_size=8, verbose=0), -1)
     cm = metrics.confusion_matrix(val_y, pred, 19)
-    return metrics.summarize(cm)["miou"]
+    return metrics.summarize(cm).miou
 
 
 def run(images: int = 30, seeds: int = 2, scale: int = 2) -> list[dict]:

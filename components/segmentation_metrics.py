@@ -5,27 +5,24 @@ ground-truth pixels equal to the ignore id counting nowhere).
 ``SegmentationIoU`` emits ``miou``, ``pixel_accuracy``, ``small_miou`` and ``large_miou``
 (the paper's split of Cityscapes classes into small and large objects), and ``iou`` per class
 (sub key ``classId``). A class absent from both ground truth and prediction has IoU NaN and
-is left out of the means. Used from an EvalConfig as
+is left out of the means (``keras_models.segmentation.metrics.IouSummary``, the record the
+numpy evaluation also returns). Used from an EvalConfig as
 ``MetricConfig(class_name="SegmentationIoU", module=MODULE, config=json.dumps({...}))``.
 """
 from __future__ import annotations
 
-import math
 from typing import Optional, Sequence
 
 from tensorflow_model_analysis.metrics import metric_types
 from tensorflow_model_analysis.metrics.semantic_segmentation_confusion_matrix_metrics import (
     SemanticSegmentationConfusionMatrix)
 
+from keras_models.segmentation import metrics as segmentation_scores
+
 __all__ = ["SegmentationIoU", "MODULE", "METRIC_NAMES"]
 
 MODULE = __name__
 METRIC_NAMES = ("miou", "pixel_accuracy", "small_miou", "large_miou", "iou")
-
-
-def _mean(values):
-    values = [v for v in values if not math.isnan(v)]
-    return sum(values) / len(values) if values else float("nan")
 
 
 class SegmentationIoU(metric_types.Metric):
@@ -60,21 +57,18 @@ class SegmentationIoU(metric_types.Metric):
         names = {"miou": name, "pixel_accuracy": "pixel_accuracy", "small_miou": "small_miou",
                  "large_miou": "large_miou"}
         keys = [key(names[m]) for m in METRIC_NAMES[:-1]] + [key("iou", c) for c in class_ids]
-        small = set(small_object_ids)
 
         def result(metrics):
-            ious, tp_sum, gt_sum = {}, 0, 0
+            counts = {}
             for c in class_ids:
                 m = metrics[matrix_key._replace(sub_key=metric_types.SubKey(class_id=c))]
-                union = m.tp + m.fp + m.fn
-                ious[c] = float(m.tp) / union if union else float("nan")
-                tp_sum += m.tp
-                gt_sum += m.tp + m.fn
-            out = {key("iou", c): v for c, v in ious.items()}
-            out[key(name)] = _mean(ious.values())
-            out[key("pixel_accuracy")] = float(tp_sum) / gt_sum if gt_sum else float("nan")
-            out[key("small_miou")] = _mean([v for c, v in ious.items() if c in small])
-            out[key("large_miou")] = _mean([v for c, v in ious.items() if c not in small])
+                counts[c] = (m.tp, m.fp, m.fn)
+            summary = segmentation_scores.IouSummary.from_counts(counts, small_object_ids)
+            out = {key("iou", c): v for c, v in summary.iou.items()}
+            out[key(name)] = summary.miou
+            out[key("pixel_accuracy")] = summary.pixel_accuracy
+            out[key("small_miou")] = summary.small_miou
+            out[key("large_miou")] = summary.large_miou
             return out
 
         computations.append(metric_types.DerivedMetricComputation(keys=keys, result=result))

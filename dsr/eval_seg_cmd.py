@@ -27,13 +27,14 @@ def _eval(args) -> int:
     if not gt:
         raise FileNotFoundError(f"no ground truth matches {args.gt!r}")
     pairs = file_evaluation.pair_files(gt, pred, args.pair)
-    result = file_evaluation.evaluate_files(pairs, args.num_classes, args.ignore,
-                                            progress=not args.json or sys.stderr.isatty())
+    summary = file_evaluation.evaluate_files(pairs, args.num_classes, args.ignore,
+                                             progress=not args.json or sys.stderr.isatty())
+    result = {"num_images": len(pairs), **summary.to_json()}
     if args.json:
         print(json.dumps(result))
     else:
         print(f"images: {result['num_images']}  mIoU: {100 * (result['miou'] or 0):.2f}  "
               f"pixel accuracy: {100 * (result['pixel_accuracy'] or 0):.2f}")
-        for c, v in result["per_class_iou"].items():
+        for c, v in result["iou"].items():
             print(f"  class {c:>3}: {'-' if v is None else f'{100 * v:.2f}'}")
     return 0

@@ -49,9 +49,8 @@ def pair_files(gt: list[str], pred: list[str], by: str = "stem") -> list[tuple[s
 
 
 def evaluate_files(pairs: Sequence[tuple[str, str]], num_classes: int, ignore: int = 255,
-                   progress: bool = False) -> dict:
-    """``{"num_images", "miou", "pixel_accuracy", "per_class_iou", ...}`` over (ground truth,
-    prediction) class-map files.
+                   progress: bool = False) -> metrics.IouSummary:
+    """The scores over (ground truth, prediction) class-map files.
 
     Raises:
       ValueError: a prediction whose size differs from its ground truth, or values out of range
@@ -67,4 +66,4 @@ def evaluate_files(pairs: Sequence[tuple[str, str]], num_classes: int, ignore: i
             cm += metrics.confusion_matrix(gt_map, pred_map, num_classes, ignore)
         except ValueError as e:
             raise ValueError(f"{g}: {e}") from e
-    return {"num_images": len(pairs), **metrics.summarize(cm)}
+    return metrics.summarize(cm)

@@ -3,16 +3,18 @@ and the paper's small/large-object mIoU split.
 
 Ground-truth pixels equal to ``ignore`` count nowhere; a predicted value outside
 ``0..num_classes-1`` on a valid pixel is simply wrong (a false negative of the true class).
-A class absent from both ground truth and prediction has IoU ``None`` and is excluded from
-the mean, as in Cityscapes' own evaluation.
+A class absent from both ground truth and prediction has IoU NaN (``null`` in JSON) and is
+excluded from the means, as in Cityscapes' own evaluation.
 """
 from __future__ import annotations
 
-from typing import Optional, Sequence
+import dataclasses
+import math
+from typing import Collection, Iterable, Mapping
 
 import numpy as np
 
-__all__ = ["confusion_matrix", "iou_per_class", "summarize"]
+__all__ = ["confusion_matrix", "summarize", "IouSummary"]
 
 
 def confusion_matrix(gt: np.ndarray, pred: np.ndarray, num_classes: int, ignore: int = 255) -> np.ndarray:
@@ -32,31 +34,56 @@ def confusion_matrix(gt: np.ndarray, pred: np.ndarray, num_classes: int, ignore:
         num_classes, num_classes + 1)
 
 
-def iou_per_class(cm: np.ndarray) -> list[Optional[float]]:
-    """IoU of each class from a confusion matrix; ``None`` where the class is in neither."""
+@dataclasses.dataclass(frozen=True)
+class IouSummary:
+    """The segmentation scores of one evaluation, the one record the numpy path
+    (``summarize``), the TFMA metric (``components.segmentation_metrics``) and the commands
+    share.
+
+    Attributes:
+      iou: IoU per class id; NaN for a class in neither ground truth nor prediction.
+      miou: mean of the defined IoUs (NaN if none is).
+      pixel_accuracy: correctly labelled pixels / labelled pixels.
+      small_miou, large_miou: the mean over the small-object classes and over the others
+        (the paper's footnote 6 split; NaN when a group has no defined IoU).
+    """
+
+    iou: dict[int, float]
+    miou: float
+    pixel_accuracy: float
+    small_miou: float
+    large_miou: float
+
+    @classmethod
+    def from_counts(cls, counts: Mapping[int, tuple[int, int, int]],
+                    small_ids: Collection[int] = ()) -> "IouSummary":
+        """From ``{class id: (true positives, false positives, false negatives)}``."""
+        iou = {c: float(tp) / (tp + fp + fn) if tp + fp + fn else math.nan for c, (tp, fp, fn) in counts.items()}
+        labelled = sum(tp + fn for tp, _, fn in counts.values())
+        small = set(small_ids)
+        return cls(iou=iou, miou=_mean(iou.values()),
+                   pixel_accuracy=sum(tp for tp, _, _ in counts.values()) / labelled if labelled else math.nan,
+                   small_miou=_mean(v for c, v in iou.items() if c in small),
+                   large_miou=_mean(v for c, v in iou.items() if c not in small))
+
+    def to_json(self) -> dict:
+        """A JSON-ready dict: the fields by name, ``iou`` keyed by class id as text, NaN as null."""
+        def value(v):
+            return None if math.isnan(v) else v
+        return {"miou": value(self.miou), "pixel_accuracy": value(self.pixel_accuracy),
+                "small_miou": value(self.small_miou), "large_miou": value(self.large_miou),
+                "iou": {str(c): value(v) for c, v in self.iou.items()}}
+
+
+def _mean(values: Iterable[float]) -> float:
+    present = [v for v in values if not math.isnan(v)]
+    return float(np.mean(present)) if present else math.nan
+
+
+def summarize(cm: np.ndarray, small_ids: Collection[int] = ()) -> IouSummary:
+    """The scores of a ``confusion_matrix``; ``small_ids`` are the small-object classes."""
     n = cm.shape[0]
-    tp = np.diag(cm[:, :n]).astype(np.float64)
-    gt_total = cm.sum(axis=1).astype(np.float64)
-    pred_total = cm[:, :n].sum(axis=0).astype(np.float64)
-    union = gt_total + pred_total - tp
-    return [float(tp[c] / union[c]) if union[c] > 0 else None for c in range(n)]
-
-
-def _mean(values: Sequence[Optional[float]]) -> Optional[float]:
-    present = [v for v in values if v is not None]
-    return float(np.mean(present)) if present else None
-
-
-def summarize(cm: np.ndarray, class_names: Sequence[str] | None = None,
-              small_objects: Sequence[str] = ()) -> dict:
-    """mIoU, pixel accuracy and per-class IoU; with ``class_names`` and ``small_objects``
-    also the paper's small-object and large-object mIoU (footnote 6)."""
-    ious = iou_per_class(cm)
-    total = cm.sum()
-    out = {"miou": _mean(ious), "pixel_accuracy": float(np.trace(cm[:, :cm.shape[0]]) / total) if total else None,
-           "per_class_iou": {str(c): v for c, v in enumerate(ious)}}
-    if class_names is not None and small_objects:
-        small = [ious[i] for i, n in enumerate(class_names) if n in small_objects]
-        large = [ious[i] for i, n in enumerate(class_names) if n not in small_objects]
-        out["small_object_miou"], out["large_object_miou"] = _mean(small), _mean(large)
-    return out
+    tp = np.diag(cm[:, :n])
+    fn = cm.sum(axis=1) - tp
+    fp = cm[:, :n].sum(axis=0) - tp
+    return IouSummary.from_counts({c: (int(tp[c]), int(fp[c]), int(fn[c])) for c in range(n)}, small_ids)

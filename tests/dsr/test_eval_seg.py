@@ -43,9 +43,9 @@ def test_matches_cityscapes_evaluation(tmp_path, rng, capsys, monkeypatch):
     for train_id, name in enumerate(table.class_names):
         expected = reference[name]
         if math.isnan(expected):
-            assert ours["per_class_iou"][str(train_id)] is None
+            assert ours["iou"][str(train_id)] is None
         else:
-            assert ours["per_class_iou"][str(train_id)] == pytest.approx(expected)
+            assert ours["iou"][str(train_id)] == pytest.approx(expected)
 
 
 

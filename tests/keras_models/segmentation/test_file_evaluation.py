@@ -30,5 +30,5 @@ def test_metrics_accumulate_over_every_pair(tmp_path):
     pairs = file_evaluation.pair_files([str(tmp_path / f"{i}_gt.png") for i in range(2)],
                                        [str(tmp_path / f"{i}_pred.png") for i in range(2)], by="sorted")
     result = file_evaluation.evaluate_files(pairs, 3)
-    assert result["num_images"] == 2 and result["pixel_accuracy"] == pytest.approx(0.75)
-    assert result["per_class_iou"] == {"0": 1.0, "1": pytest.approx(0.5), "2": pytest.approx(0.5)}
+    assert result.pixel_accuracy == pytest.approx(0.75)
+    assert result.iou == {0: 1.0, 1: pytest.approx(0.5), 2: pytest.approx(0.5)}
