@@ -1,4 +1,5 @@
-"""Reading Examples artifacts in trainers: tf.data pipelines over a split's TFRecords."""
+"""Reading Examples artifacts: the compressed splits' names, and tf.data pipelines over a
+split's TFRecords."""
 from __future__ import annotations
 
 import os
@@ -8,7 +9,13 @@ import tensorflow as tf
 
 from image_datasets import features
 
-__all__ = ["split_files", "image_dataset", "pair_dataset"]
+__all__ = ["split_name", "split_files", "image_dataset", "pair_dataset"]
+
+
+def split_name(split: str, spec_key: str) -> str:
+    """The Compression output split holding ``split`` compressed with the spec named
+    ``spec_key`` (DatasetRestoration keeps the name for the restored images)."""
+    return f"{split}__{spec_key}"
 
 
 def split_files(split_uris: Sequence[str]) -> list[str]:

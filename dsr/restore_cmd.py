@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 
+from keras_models.restoration.tile_options import TileOptions
+
 __all__ = ["add_parser"]
 
 
@@ -14,9 +16,12 @@ def add_parser(sub) -> None:
                                                    "Format-Serving folder)")
     rs.add_argument("input", help="compressed image (PNG/JPEG/BPG decoded to PNG...)")
     rs.add_argument("output", help="restored PNG to write")
-    rs.add_argument("--tile", type=int, default=512, help="tile size in pixels (memory bound)")
-    rs.add_argument("--margin", type=int, default=32, help="context pixels around each tile")
-    rs.add_argument("--overlap", type=int, default=32, help="blended overlap between tiles")
+    default = TileOptions()
+    rs.add_argument("--tile", type=int, default=default.tile, help="tile size in pixels (memory bound; default %(default)s)")
+    rs.add_argument("--margin", type=int, default=default.margin, help="context pixels around each tile "
+                                                                        "(default %(default)s)")
+    rs.add_argument("--overlap", type=int, default=default.overlap, help="blended overlap between tiles "
+                                                                          "(default %(default)s)")
     rs.set_defaults(func=_restore)
 
 

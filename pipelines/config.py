@@ -17,6 +17,7 @@ import dataconf
 from image_codecs.specs import CodecSpec
 from image_datasets.ingest import IngestConfig
 from image_datasets.texture_city.generator import DemoSpec
+from keras_models.restoration.tile_options import TileOptions
 from keras_models.segmentation import configurations
 from keras_models.segmentation.configurations import Configuration
 from keras_models.segmentation.training import SegmentationTrainingConfig
@@ -105,15 +106,20 @@ class RestorationStage:
       specs: keys of the compression specs whose images are restored (e.g. ``jpeg_q5``).
       splits: the compressed splits to restore: ``train`` (configurations RO, AO) and
         ``val``/``test`` (configuration OR).
-      tile, margin, overlap: tiled restoration (bounded memory for any image size).
+      tile, margin, overlap: tiled restoration (bounded memory for any image size; see
+        ``TileOptions``, whose defaults these are).
     """
 
     restorers: list[RestorerSpec]
     specs: tuple[str, ...]
     splits: tuple[str, ...] = ("train",)
-    tile: int = 512
-    margin: int = 32
-    overlap: int = 32
+    tile: int = TileOptions.tile
+    margin: int = TileOptions.margin
+    overlap: int = TileOptions.overlap
+
+    @property
+    def tiles(self) -> TileOptions:
+        return TileOptions(self.tile, self.margin, self.overlap)
 
 
 @dataclasses.dataclass

@@ -11,8 +11,8 @@ import os
 from tfx import v1 as tfx
 
 from components.compression.component import Compression
-from components.compression.executor import split_name
 from components.dataset_restoration.component import DatasetRestoration
+from components.examples_io import split_name
 from components.image_example_gen.component import ImageExampleGen
 import dataconf
 from image_datasets.labels import CITYSCAPES_SMALL_OBJECTS
@@ -111,8 +111,7 @@ def _restoration(config: ExperimentConfig, compression: Compression) -> dict:
             ).with_id(restoration_id("RestorationTrainer", r.name, key))
             restorer = DatasetRestoration(
                 compressed_examples=compression.outputs["compressed_examples"], model=trainer.outputs["model"],
-                splits=[split_name(s, key) for s in stage.splits], tile=stage.tile, margin=stage.margin,
-                overlap=stage.overlap,
+                splits=[split_name(s, key) for s in stage.splits], tiles=stage.tiles,
             ).with_id(restoration_id("DatasetRestoration", r.name, key))
             out[(r.name, key)] = (trainer, restorer)
     return out

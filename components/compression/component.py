@@ -35,7 +35,7 @@ class CompressionSpec(ComponentSpec):
 
 class Compression(base_beam_component.BaseBeamComponent):
     """Output ``compressed_examples`` has a split ``<split>__<spec key>`` per input split and spec (see
-    ``executor.split_name``); each example keeps the original image and label and adds the
+    ``examples_io.split_name``); each example keeps the original image and label and adds the
     bitstream, decoded PNG, bpp, PSNR, MS-SSIM (and dB), timings, codec and quality.
     ``rate_distortion`` holds the per-spec means and the R-D plot."""
 

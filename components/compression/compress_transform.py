@@ -1,5 +1,5 @@
 """Beam pieces of the compression Transform: compress every example with one codec spec,
-adding the bitstream, the decoded image and its rate/distortion, and average the measures."""
+adding the bitstream, the decoded image and its rate/distortion."""
 from __future__ import annotations
 
 import logging
@@ -12,7 +12,7 @@ from image_codecs import evaluation, rate_control, registry
 from image_codecs.specs import CodecSpec
 from image_datasets import features, image_files
 
-__all__ = ["CompressExample", "MeanMeasures", "COUNTER_NAMESPACE", "MEASURES"]
+__all__ = ["CompressExample", "COUNTER_NAMESPACE", "MEASURES"]
 
 COUNTER_NAMESPACE = "Compression"
 MEASURES = (features.BPP, features.PSNR, features.MS_SSIM, features.MS_SSIM_DB, features.ENCODE_MS,
@@ -60,25 +60,3 @@ class CompressExample(beam.DoFn):
             logging.info("Compression %s: %d images in this worker", self._spec.key, self._count)
             self._last_log = time.monotonic()
         yield example.SerializeToString(), {name: float(m[name]) for name in MEASURES}
-
-
-class MeanMeasures(beam.CombineFn):
-    """Mean of each measure in ``names`` (default: the compression measures), and the count."""
-
-    def __init__(self, names: tuple[str, ...] = MEASURES):
-        self._names = tuple(names)
-
-    def create_accumulator(self):
-        return {name: 0.0 for name in self._names}, 0
-
-    def add_input(self, acc, measures):
-        sums, n = acc
-        return {k: sums[k] + measures[k] for k in sums}, n + 1
-
-    def merge_accumulators(self, accs):
-        accs = list(accs)
-        return ({k: sum(a[0][k] for a in accs) for k in self._names}, sum(a[1] for a in accs))
-
-    def extract_output(self, acc):
-        sums, n = acc
-        return {"images": n, **{k: (sums[k] / n if n else float("nan")) for k in self._names}}

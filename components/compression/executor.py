@@ -17,23 +17,18 @@ from tfx.types import artifact_utils
 from tfx.utils import io_utils, path_utils
 
 import dataconf
-from components import examples_io, examples_output
+from components import examples_io, examples_output, measures
 from components.compression import compress_transform
 from image_codecs import rate_control, rd_plot
 from image_codecs.specs import CodecSpec
 
-__all__ = ["Executor", "SPECS_KEY", "SPLITS_KEY", "MATCH_SAMPLE_KEY", "split_name", "STATS_FILE", "PLOT_FILE"]
+__all__ = ["Executor", "SPECS_KEY", "SPLITS_KEY", "MATCH_SAMPLE_KEY", "STATS_FILE", "PLOT_FILE"]
 
 SPECS_KEY = "codec_specs"
 SPLITS_KEY = "splits"
 MATCH_SAMPLE_KEY = "match_sample_size"
 STATS_FILE = "rate_distortion.json"
 PLOT_FILE = "rate_distortion.png"
-
-
-def split_name(split: str, spec_key: str) -> str:
-    """The output split holding ``split`` compressed with the spec named ``spec_key``."""
-    return f"{split}__{spec_key}"
 
 
 def _files(examples: types.Artifact, split: str) -> list[str]:
@@ -47,11 +42,7 @@ class Executor(base_beam_executor.BaseBeamExecutor):
         examples = artifact_utils.get_single_instance(input_dict["examples"])
         specs = [dataconf.from_dict(CodecSpec, s, f"codec_specs[{i}]")
                  for i, s in enumerate(json.loads(exec_properties[SPECS_KEY]))]
-        available = artifact_utils.decode_split_names(examples.split_names)
-        wanted = json.loads(exec_properties.get(SPLITS_KEY) or "[]") or available
-        missing = sorted(set(wanted) - set(available))
-        if missing:
-            raise ValueError(f"splits {missing} are not in the input examples (which have {available})")
+        wanted = measures.wanted_splits(examples, exec_properties.get(SPLITS_KEY), "input examples")
         model_dir = None
         if input_dict.get("codec_model"):
             model_dir = path_utils.serving_model_path(artifact_utils.get_single_instance(input_dict["codec_model"]).uri)
@@ -75,7 +66,7 @@ class Executor(base_beam_executor.BaseBeamExecutor):
 
         out = artifact_utils.get_single_instance(output_dict["compressed_examples"])
         out.split_names = artifact_utils.encode_split_names(
-            [split_name(s, key) for key, _ in resolved for s in wanted])
+            [examples_io.split_name(s, key) for key, _ in resolved for s in wanted])
         out.set_string_custom_property("codec_specs", json.dumps({key: dataconf.to_dict(spec)
                                                                   for key, spec in resolved}))
         out.set_string_custom_property("source_splits", json.dumps(wanted))
@@ -84,7 +75,7 @@ class Executor(base_beam_executor.BaseBeamExecutor):
         stats = []
         for key, spec in resolved:
             for split in wanted:
-                name = split_name(split, key)
+                name = examples_io.split_name(split, key)
                 parts = []
                 for rate in spec.rates():  # a sweep's qualities all go into the one split
                     label = name if not spec.is_sweep else f"{name}@{rate.quality:g}"
@@ -95,7 +86,7 @@ class Executor(base_beam_executor.BaseBeamExecutor):
                                   | f"Compress[{label}]" >> beam.ParDo(compress_transform.CompressExample(rate)))
                     parts.append(compressed | f"Examples[{label}]" >> beam.Keys())
                     stats.append(compressed | f"Measures[{label}]" >> beam.Values()
-                                 | f"Mean[{label}]" >> beam.CombineGlobally(compress_transform.MeanMeasures())
+                                 | f"Mean[{label}]" >> beam.CombineGlobally(measures.MeanMeasures(compress_transform.MEASURES))
                                  | f"Tag[{label}]" >> beam.Map(lambda m, k=key, s=split, q=rate: {
                                      "spec": k, "split": s, "codec": q.codec, "quality": q.quality, **m}))
                 _ = (parts | f"Join[{name}]" >> beam.Flatten()
@@ -108,9 +99,7 @@ class Executor(base_beam_executor.BaseBeamExecutor):
 
 
 def _write_stats(rows: list[dict], directory: str) -> None:
-    rows = sorted(rows, key=lambda r: (r["codec"], r["split"], r["quality"]))
-    fileio.makedirs(directory)
-    io_utils.write_string_file(os.path.join(directory, STATS_FILE), json.dumps(rows, indent=2))
+    measures.write_rows(rows, os.path.join(directory, STATS_FILE), lambda r: (r["codec"], r["split"], r["quality"]))
     split = "train" if any(r["split"] == "train" for r in rows) else rows[0]["split"]
     points = [r for r in rows if r["split"] == split and r["images"]]
     local = os.path.join(directory, PLOT_FILE)

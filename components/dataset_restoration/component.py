@@ -10,8 +10,9 @@ from tfx.dsl.components.base import base_beam_component, executor_spec
 from tfx.types import standard_artifacts
 from tfx.types.component_spec import ChannelParameter, ComponentSpec, ExecutionParameter
 
-from components.artifacts import RateDistortion
+from components.artifacts import RestorationMeasures
 from components.dataset_restoration import executor
+from keras_models.restoration.tile_options import TileOptions
 
 __all__ = ["DatasetRestoration"]
 
@@ -30,7 +31,7 @@ class DatasetRestorationSpec(ComponentSpec):
     }
     OUTPUTS = {
         "restored_examples": ChannelParameter(type=standard_artifacts.Examples),
-        "restoration_measures": ChannelParameter(type=RateDistortion),
+        "restoration_measures": ChannelParameter(type=RestorationMeasures),
     }
 
 
@@ -39,18 +40,17 @@ class DatasetRestoration(base_beam_component.BaseBeamComponent):
     ``restored`` (PNG), ``restorer``, ``restored_psnr`` and ``restored_ms_ssim_db``;
     ``restoration_measures`` holds ``restoration.json``: per split the mean bpp, PSNR and
     MS-SSIM (dB) before and after restoration, and the naturalness index of original,
-    compressed and restored images. Images are restored in overlapping ``tile``-pixel tiles
-    with ``margin`` pixels of context (bounded memory for any image size)."""
+    compressed and restored images. Images are restored in overlapping tiles with context
+    around each (``tiles``; bounded memory for any image size)."""
 
     SPEC_CLASS = DatasetRestorationSpec
     EXECUTOR_SPEC = executor_spec.BeamExecutorSpec(executor.Executor)
 
     def __init__(self, compressed_examples: types.BaseChannel, model: types.BaseChannel,
-                 splits: Sequence[str] = (), tile: int = 512, margin: int = 32, overlap: int = 32,
-                 naturalness_sample: int = 48):
+                 splits: Sequence[str] = (), tiles: TileOptions = TileOptions(), naturalness_sample: int = 48):
         spec = DatasetRestorationSpec(
-            compressed_examples=compressed_examples, model=model, splits=json.dumps(list(splits)), tile=tile,
-            margin=margin, overlap=overlap, naturalness_sample=naturalness_sample,
+            compressed_examples=compressed_examples, model=model, splits=json.dumps(list(splits)), tile=tiles.tile,
+            margin=tiles.margin, overlap=tiles.overlap, naturalness_sample=naturalness_sample,
             restored_examples=types.Channel(type=standard_artifacts.Examples),
-            restoration_measures=types.Channel(type=RateDistortion))
+            restoration_measures=types.Channel(type=RestorationMeasures))
         super().__init__(spec=spec)

@@ -8,18 +8,19 @@ import os
 from typing import Any
 
 import apache_beam as beam
+import tensorflow as tf
 from tfx import types
 from tfx.dsl.components.base import base_beam_executor
 from tfx.dsl.io import fileio
 from tfx.types import artifact_utils
-from tfx.utils import io_utils, path_utils
+from tfx.utils import path_utils
 
-from components import examples_io, examples_output
-from components.compression.compress_transform import MeanMeasures
+from components import examples_output, measures
 from components.dataset_restoration import restore_transform
 from image_codecs.naturalness import NaturalnessModel
-from image_datasets import features
+from image_datasets import features, image_files
 from keras_models.restoration import export
+from keras_models.restoration.tile_options import TileOptions
 
 __all__ = ["Executor", "SPLITS_KEY", "TILE_KEY", "MARGIN_KEY", "OVERLAP_KEY", "NATURALNESS_SAMPLE_KEY",
            "STATS_FILE", "naturalness"]
@@ -32,22 +33,25 @@ NATURALNESS_SAMPLE_KEY = "naturalness_sample"
 STATS_FILE = "restoration.json"
 
 
-def naturalness(files: list[str], sample: int) -> dict:
-    """Naturalness index of original, compressed and restored images of a split's sample:
-    the reference model is fitted on the originals of every other sampled image and the
-    other half is scored."""
-    images = {k: [] for k in ("original", "compressed", "restored")}
+def naturalness(examples: list[bytes]) -> dict:
+    """Naturalness index of the original, compressed and restored images of a sample of
+    restored examples (serialized): the reference model is fitted on the originals of every
+    other example and the other half is scored. Empty for fewer than four examples."""
     keys = {"original": features.IMAGE, "compressed": features.DECODED, "restored": features.RESTORED}
-    for i, (orig, comp, rest) in enumerate(zip(*(
-            [im.numpy() for im in examples_io.image_dataset(files, keys[k]).take(sample)] for k in keys))):
-        images["original"].append(orig)
-        images["compressed"].append(comp)
-        images["restored"].append(rest)
+    images = {k: [] for k in keys}
+    for serialized in examples:
+        feats = tf.train.Example.FromString(serialized).features.feature
+        for k, feature in keys.items():
+            images[k].append(image_files.decode_png(feats[feature].bytes_list.value[0]))
     if len(images["original"]) < 4:
         return {}
     patch = max(8, min(48, min(images["original"][0].shape[:2]) // 2 * 2))  # 48 px, or smaller images' size
     model = NaturalnessModel.fit(images["original"][::2], patch)
     return {k: model.score_set(v[1::2]) for k, v in images.items()}
+
+
+def _image_id(serialized: bytes) -> str:
+    return tf.train.Example.FromString(serialized).features.feature[features.IMAGE_ID].bytes_list.value[0].decode()
 
 
 class Executor(base_beam_executor.BaseBeamExecutor):
@@ -58,14 +62,12 @@ class Executor(base_beam_executor.BaseBeamExecutor):
         model_dir = path_utils.serving_model_path(artifact_utils.get_single_instance(input_dict["model"]).uri)
         with fileio.open(os.path.join(model_dir, export.METADATA_FILE)) as f:
             meta = json.load(f)
-        available = artifact_utils.decode_split_names(examples.split_names)
-        wanted = json.loads(exec_properties.get(SPLITS_KEY) or "[]") or available
-        missing = sorted(set(wanted) - set(available))
-        if missing:
-            raise ValueError(f"splits {missing} are not in the compressed examples (which have {available})")
-        tiles = restore_transform.TileOptions(int(exec_properties.get(TILE_KEY) or 512),
-                                              int(exec_properties.get(MARGIN_KEY) or 32),
-                                              int(exec_properties.get(OVERLAP_KEY) or 32))
+        wanted = measures.wanted_splits(examples, exec_properties.get(SPLITS_KEY), "compressed examples")
+        default = TileOptions()
+        tiles = TileOptions(int(exec_properties.get(TILE_KEY) or default.tile),
+                            int(exec_properties.get(MARGIN_KEY) or default.margin),
+                            int(exec_properties.get(OVERLAP_KEY) or default.overlap))
+        sample = int(exec_properties.get(NATURALNESS_SAMPLE_KEY) or 48)
         name = meta.get("name", "restorer")
         out = artifact_utils.get_single_instance(output_dict["restored_examples"])
         out.split_names = artifact_utils.encode_split_names(list(wanted))
@@ -80,28 +82,27 @@ class Executor(base_beam_executor.BaseBeamExecutor):
                             coder=beam.coders.BytesCoder())
                         | f"Restore[{split}]" >> beam.ParDo(restore_transform.RestoreExample(
                             model_dir, name, int(meta.get("multiple", 1)), tiles)))
-            _ = (restored | f"Examples[{split}]" >> beam.Keys()
-                 | f"Write[{split}]" >> examples_output.write(out, split))
+            restored_examples = restored | f"Examples[{split}]" >> beam.Keys()
+            _ = restored_examples | f"Write[{split}]" >> examples_output.write(out, split)
+            # The sample is the examples with the smallest ids: the same on every run and runner.
+            nat = (restored_examples
+                   | f"Sample[{split}]" >> beam.combiners.Top.Smallest(sample, key=_image_id)
+                   | f"Naturalness[{split}]" >> beam.Map(naturalness))
             stats.append(restored | f"Measures[{split}]" >> beam.Values()
-                         | f"Mean[{split}]" >> beam.CombineGlobally(MeanMeasures(restore_transform.MEASURES))
-                         | f"Tag[{split}]" >> beam.Map(lambda m, s=split: {"split": s, "restorer": name, **m}))
-        stats_dir = artifact_utils.get_single_instance(output_dict["restoration_measures"]).uri
-        stats_file = os.path.join(stats_dir, STATS_FILE)
+                         | f"Mean[{split}]" >> beam.CombineGlobally(measures.MeanMeasures(restore_transform.MEASURES))
+                         | f"Tag[{split}]" >> beam.Map(
+                             lambda m, n, s=split: {"split": s, "restorer": name, **m, "naturalness": n},
+                             beam.pvalue.AsSingleton(nat)))
+        stats_file = os.path.join(artifact_utils.get_single_instance(output_dict["restoration_measures"]).uri,
+                                  STATS_FILE)
         _ = (stats | "AllStats" >> beam.Flatten() | "Collect" >> beam.combiners.ToList()
-             | "WriteStats" >> beam.Map(_write_rows, stats_file))
+             | "WriteStats" >> beam.Map(_write_stats, stats_file))
         result = pipeline.run()
         result.wait_until_finish()
-        rows = json.loads(io_utils.read_string_file(stats_file))
-        sample = int(exec_properties.get(NATURALNESS_SAMPLE_KEY) or 48)
-        for row in rows:
-            files = examples_io.split_files([artifact_utils.get_split_uri([out], row["split"])])
-            row["naturalness"] = naturalness(files, sample)
-            logging.info("DatasetRestoration %s: PSNR %.2f -> %.2f dB, naturalness %s", row["split"], row["psnr"],
-                         row["restored_psnr"], {k: round(v, 3) for k, v in row["naturalness"].items()})
-        _write_rows(rows, stats_file)
 
 
-def _write_rows(rows: list[dict], path: str) -> None:
-    fileio.makedirs(os.path.dirname(path))
-    rows = sorted(rows, key=lambda r: r["split"])
-    io_utils.write_string_file(path, json.dumps(rows, indent=2, default=float))
+def _write_stats(rows: list[dict], path: str) -> None:
+    for row in rows:
+        logging.info("DatasetRestoration %s: PSNR %.2f -> %.2f dB, naturalness %s", row["split"], row["psnr"],
+                     row["restored_psnr"], {k: round(v, 3) for k, v in row["naturalness"].items()})
+    measures.write_rows(rows, path, lambda r: r["split"])

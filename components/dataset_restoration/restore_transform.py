@@ -11,17 +11,13 @@ import tensorflow as tf
 from image_codecs import metrics
 from image_datasets import features, image_files
 from keras_models.restoration import export, tiling
+from keras_models.restoration.tile_options import TileOptions
 
-__all__ = ["RestoreExample", "COUNTER_NAMESPACE", "MEASURES", "TileOptions"]
+__all__ = ["RestoreExample", "COUNTER_NAMESPACE", "MEASURES"]
 
 COUNTER_NAMESPACE = "DatasetRestoration"
 MEASURES = (features.BPP, features.PSNR, features.MS_SSIM_DB, features.RESTORED_PSNR, features.RESTORED_MS_SSIM_DB)
 _LOG_EVERY_S = 30.0
-
-
-class TileOptions:
-    def __init__(self, tile: int = 512, margin: int = 32, overlap: int = 32):
-        self.tile, self.margin, self.overlap = tile, margin, overlap
 
 
 class RestoreExample(beam.DoFn):

@@ -13,7 +13,10 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["tile_starts", "restore_tiled"]
+from keras_models.restoration.tile_options import TileOptions
+
+__all__ = ["tile_starts", "restore_tiled", "TileOptions"]
+_DEFAULT = TileOptions()
 
 
 def tile_starts(length: int, tile: int, overlap: int) -> list[int]:
@@ -38,8 +41,8 @@ def _ramp(length: int, overlap: int, first: bool, last: bool) -> np.ndarray:
     return w
 
 
-def restore_tiled(restore: Callable[[np.ndarray], np.ndarray], image: np.ndarray, tile: int = 512,
-                  margin: int = 32, overlap: int = 32, multiple: int = 8) -> np.ndarray:
+def restore_tiled(restore: Callable[[np.ndarray], np.ndarray], image: np.ndarray, tile: int = _DEFAULT.tile,
+                  margin: int = _DEFAULT.margin, overlap: int = _DEFAULT.overlap, multiple: int = 8) -> np.ndarray:
     """Restores uint8 [H, W, 3] ``image`` with ``restore`` (float32 [1, h, w, 3] in 0..255 ->
     the same shape) applied to windows of at most (tile + 2 * margin) pixels a side.
 

@@ -12,7 +12,7 @@ from tfx.proto import example_gen_pb2
 from tfx.types import standard_artifacts
 
 import dataconf
-from components.artifacts import RateDistortion
+from components.artifacts import RateDistortion, RestorationMeasures
 from components.compression import executor as compression
 from components.dataset_restoration import executor as restoration
 from components.image_example_gen import executor as example_gen
@@ -65,7 +65,7 @@ def _read(artifact, split):
 
 def test_every_image_of_the_split_is_restored_with_its_measures(compressed, restorer, tmp_path):
     model, path = restorer
-    out, measures = standard_artifacts.Examples(), RateDistortion()
+    out, measures = standard_artifacts.Examples(), RestorationMeasures()
     out.uri, measures.uri = str(tmp_path / "restored"), str(tmp_path / "measures")
     restoration.Executor(_context()).Do(
         {"compressed_examples": [compressed], "model": [model]},
@@ -86,12 +86,20 @@ def test_every_image_of_the_split_is_restored_with_its_measures(compressed, rest
     stats = json.load(open(os.path.join(measures.uri, restoration.STATS_FILE)))
     assert stats[0]["split"] == "train__jpeg_q10" and stats[0]["images"] == len(rows)
     assert stats[0]["restored_psnr"] == pytest.approx(np.mean([r["restored_psnr"] for r in rows]), rel=1e-5)
-    assert "naturalness" in stats[0]
+    # the naturalness sample (here every example) is taken in the order of the ids, whatever
+    # order the examples were written in
+    files = glob.glob(os.path.join(out.uri, "Split-train__jpeg_q10", "*.gz"))
+    records = [r.numpy() for r in tf.data.TFRecordDataset(files, compression_type="GZIP")]
+    sample = sorted(records, key=lambda r: features.parse_example(r)["image_id"])[:8]
+    assert len(sample) >= 4
+    expected = restoration.naturalness(sample)
+    assert set(expected) == {"original", "compressed", "restored"}
+    assert stats[0]["naturalness"] == pytest.approx(expected)
 
 
 def test_examples_without_decoded_images_are_rejected_by_name(compressed, restorer, tmp_path):
     model, _ = restorer
-    out, measures = standard_artifacts.Examples(), RateDistortion()
+    out, measures = standard_artifacts.Examples(), RestorationMeasures()
     out.uri, measures.uri = str(tmp_path / "r"), str(tmp_path / "m")
     with pytest.raises(ValueError, match=r"splits \['train'\] are not in the compressed examples"):
         restoration.Executor(_context()).Do(
@@ -101,7 +109,8 @@ def test_examples_without_decoded_images_are_rejected_by_name(compressed, restor
 
 
 def test_a_corrupt_decoded_image_names_the_example(restorer):
-    from components.dataset_restoration.restore_transform import RestoreExample, TileOptions
+    from components.dataset_restoration.restore_transform import RestoreExample
+    from keras_models.restoration.tiling import TileOptions
     model, path = restorer
     example = features.make_example(np.zeros((8, 8, 3), np.uint8), None, "broken_0001", "test", "train")
     example.features.feature[features.DECODED].bytes_list.value.append(b"\x89PNG truncated")
