@@ -2,26 +2,42 @@
 
 ``examples`` holds the training split (``train`` of the ingested examples, or
 ``train__<spec>`` of the compressed or restored examples, which keep the original image and
-label). ``custom_config``:
-  ``training_domain``: ``O``, ``C``, ``R``, ``A``, ``o``, ``r``, ``o+c`` or ``o+r``;
-  ``training``: ``SegmentationTrainingConfig`` fields; ``num_classes``; ``class_names``;
-  ``privileged_fraction``: the ingestion's (recorded with the model; the privileged images
-  themselves are the examples ingestion flagged ``privileged``, tiles included); ``seed``.
+label). ``custom_config``: ``SegmentationTrainerConfig``'s fields.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 
 import tensorflow as tf
 from tfx.components.trainer.fn_args_utils import FnArgs
 
-import dataconf
-from components import examples_io, trainer_checkpoints
+from components import examples_io, trainer_args, trainer_checkpoints
 from image_datasets import features
 from keras_models.segmentation import configurations, export, training
+from keras_models.segmentation.training import SegmentationTrainingConfig
 
-__all__ = ["run_fn", "source_datasets"]
+__all__ = ["run_fn", "source_datasets", "SegmentationTrainerConfig"]
+
+
+@dataclasses.dataclass
+class SegmentationTrainerConfig:
+    """Attributes:
+      training_domain: ``O``, ``C``, ``R``, ``A``, ``o``, ``r``, ``o+c`` or ``o+r``.
+      training: the network and optimisation.
+      num_classes, class_names: the label set (names recorded with the model).
+      privileged_fraction: the ingestion's, recorded with the model (the privileged images
+        themselves are the examples ingestion flagged ``privileged``, tiles included).
+      seed: initialisation, crops and data order.
+    """
+
+    training_domain: str
+    training: SegmentationTrainingConfig
+    num_classes: int
+    class_names: tuple[str, ...] = ()
+    privileged_fraction: float = 0.0
+    seed: int = 0
 
 
 def source_datasets(files: list[str], domain: str, privileged_fraction: float = 0.0) -> list[tf.data.Dataset]:
@@ -49,21 +65,19 @@ def source_datasets(files: list[str], domain: str, privileged_fraction: float = 
 
 # TFX Trainer calls this.
 def run_fn(fn_args: FnArgs) -> None:
-    custom = fn_args.custom_config or {}
-    domain = custom["training_domain"]
-    config = dataconf.from_dict(training.SegmentationTrainingConfig, custom.get("training", {}), "training")
+    custom = trainer_args.custom_config(SegmentationTrainerConfig, fn_args)
+    domain, config = custom.training_domain, custom.training
     files = examples_io.split_files(fn_args.train_files)
-    sources = source_datasets(files, domain, float(custom.get("privileged_fraction", 0.0)))
-    steps = int(fn_args.train_steps or 1000)
-    num_classes = int(custom["num_classes"])
+    sources = source_datasets(files, domain, custom.privileged_fraction)
+    steps = trainer_args.train_steps(fn_args)
     logging.info("SegmentationTrainer: training domain %s, %s preset, %d steps on %s", domain, config.preset, steps,
                  fn_args.train_files)
-    network = training.train(config, num_classes, sources, steps,
+    network = training.train(config, custom.num_classes, sources, steps,
                              log_dir=os.path.join(fn_args.model_run_dir, "logs"),
                              checkpoint_dir=trainer_checkpoints.checkpoint_dir(fn_args),
-                             seed=int(custom.get("seed", 0)), verbose=2)
-    export.export(network, fn_args.serving_model_dir, num_classes, config.base_scale,
+                             seed=custom.seed, verbose=2)
+    export.export(network, fn_args.serving_model_dir, custom.num_classes, config.base_scale,
                   {"training_domain": domain, "preset": config.preset, "steps": steps,
-                   "class_names": list(custom.get("class_names", [])), "train_files": list(fn_args.train_files),
-                   "privileged_fraction": float(custom.get("privileged_fraction", 0.0))})
+                   "class_names": list(custom.class_names), "train_files": list(fn_args.train_files),
+                   "privileged_fraction": custom.privileged_fraction})
     trainer_checkpoints.release(fn_args)

@@ -13,6 +13,9 @@ from tfx import v1 as tfx
 from components.compression.component import Compression
 from components.dataset_restoration.component import DatasetRestoration
 from components.examples_io import split_name
+from components.msh_trainer import MshTrainerConfig
+from components.restoration_trainer import RestorationTrainerConfig
+from components.segmentation_trainer import SegmentationTrainerConfig
 from components.image_example_gen.component import ImageExampleGen
 import dataconf
 from image_datasets.labels import CITYSCAPES_SMALL_OBJECTS
@@ -59,7 +62,7 @@ def create_pipeline(config: ExperimentConfig, run_dir: str, pipeline_root: str |
             examples=example_gen.outputs["examples"],
             train_args=tfx.proto.TrainArgs(splits=[ct.split], num_steps=ct.steps),
             eval_args=tfx.proto.EvalArgs(splits=[ct.split], num_steps=1),
-            custom_config={"preset": ct.preset, "lambdas": list(ct.lambdas), "overrides": dict(ct.overrides)},
+            custom_config=dataconf.to_dict(MshTrainerConfig(ct.preset, ct.lambdas, dict(ct.overrides))),
         ).with_id("CodecTrainer")
         components.append(codec_trainer)
     compression = None
@@ -106,8 +109,8 @@ def _restoration(config: ExperimentConfig, compression: Compression) -> dict:
                 examples=compression.outputs["compressed_examples"],
                 train_args=tfx.proto.TrainArgs(splits=[pairs], num_steps=r.steps),
                 eval_args=tfx.proto.EvalArgs(splits=[pairs], num_steps=1),
-                custom_config={"preset": r.preset, "overrides": dict(r.overrides), "seed": r.seed,
-                               "name": f"{r.name}:{pairs}"},
+                custom_config=dataconf.to_dict(RestorationTrainerConfig(r.preset, dict(r.overrides), r.seed,
+                                                                        f"{r.name}:{pairs}")),
             ).with_id(restoration_id("RestorationTrainer", r.name, key))
             restorer = DatasetRestoration(
                 compressed_examples=compression.outputs["compressed_examples"], model=trainer.outputs["model"],
@@ -158,10 +161,8 @@ def _segmentation(config: ExperimentConfig, example_gen, compression, restored: 
             run_fn="components.segmentation_trainer.run_fn", examples=examples,
             train_args=tfx.proto.TrainArgs(splits=[split], num_steps=seg.steps),
             eval_args=tfx.proto.EvalArgs(splits=[split], num_steps=1),
-            custom_config={"training_domain": c.train, "training": dataconf.to_dict(seg.training),
-                           "num_classes": num_classes, "class_names": class_names,
-                           "privileged_fraction": ingest.privileged_fraction,
-                           "seed": seed},
+            custom_config=dataconf.to_dict(SegmentationTrainerConfig(
+                c.train, seg.training, num_classes, tuple(class_names), ingest.privileged_fraction, seed)),
         ).with_id(trainer_id)
         trainers[trainer_id] = trainer
         components.append(trainer)

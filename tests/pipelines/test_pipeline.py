@@ -1,6 +1,8 @@
+import argparse
 import dataclasses
 import glob
 import io
+import json
 import os
 import re
 
@@ -82,6 +84,24 @@ def test_create_pipeline_wires_the_components(tmp_path):
                                             "Evaluator.comp-on-comp.jpeg_q10", "Evaluator.rest-on-orig.jpeg_q10.finenet",
                                             "Evaluator.priv-comp-on-orig.jpeg_q10",
                                             "Pusher.segmenter", "Pusher.restorer-finenet-jpeg_q10"}
+
+
+def test_every_trainer_gets_the_typed_custom_config_its_run_fn_reads(tmp_path):
+    """The pipeline writes each Trainer's custom_config from the dataclass its run_fn parses,
+    so the keys cannot drift apart."""
+    from tfx import v1 as tfx  # pylint: disable=g-import-not-at-top
+    from components import msh_trainer, restoration_trainer, segmentation_trainer, trainer_args
+    config = _tiny_config(tmp_path)
+    kinds = {"components.msh_trainer.run_fn": msh_trainer.MshTrainerConfig,
+             "components.restoration_trainer.run_fn": restoration_trainer.RestorationTrainerConfig,
+             "components.segmentation_trainer.run_fn": segmentation_trainer.SegmentationTrainerConfig}
+    seen = set()
+    for c in pipeline.create_pipeline(config, str(tmp_path / "run")).components:
+        if isinstance(c, tfx.components.Trainer):
+            run_fn, custom = c.exec_properties["run_fn"], json.loads(c.exec_properties["custom_config"])
+            parsed = trainer_args.custom_config(kinds[run_fn], argparse.Namespace(custom_config=custom))
+            seen.add(type(parsed).__name__)
+    assert seen == {"MshTrainerConfig", "RestorationTrainerConfig", "SegmentationTrainerConfig"}
 
 
 def test_every_configuration_trains_and_evaluates_once_per_seed(tmp_path):
