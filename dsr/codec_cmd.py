@@ -6,6 +6,8 @@ import glob
 import json
 import sys
 
+from keras_models import codec_training
+
 __all__ = ["add_parser"]
 
 
@@ -53,7 +55,7 @@ def add_parser(sub) -> None:
     dec.set_defaults(func=_decode)
 
     tr = csub.add_parser("train", help="train a learned codec (ir2i, msh) on image files and export it")
-    tr.add_argument("--codec", required=True, choices=["ir2i", "msh"])
+    tr.add_argument("--codec", required=True, choices=codec_training.CODECS)
     tr.add_argument("--preset", required=True, help="e.g. ir2i-tiny, ir2i-paper, r2i-decoding-tiny; msh: tiny, paper")
     tr.add_argument("--images", required=True, help="glob of training image files")
     tr.add_argument("--steps", type=int, required=True, help="training steps")
@@ -107,28 +109,11 @@ def _decode(args) -> int:
 
 
 def _train(args) -> int:
-    import tensorflow as tf  # pylint: disable=g-import-not-at-top
-
-    from image_datasets import image_files  # pylint: disable=g-import-not-at-top
-
     paths = sorted(glob.glob(args.images))
     if not paths:
         raise FileNotFoundError(f"no image matches {args.images!r}")
-    images = tf.data.Dataset.from_generator(lambda: (image_files.read_image(p) for p in paths),
-                                            output_signature=tf.TensorSpec([None, None, 3], tf.uint8))
-    if args.codec == "ir2i":
-        from keras_models.ir2i import config, export, training  # pylint: disable=g-import-not-at-top
-
-        model = training.train(config.preset(args.preset), images, args.steps, checkpoint_dir=args.checkpoints,
-                               verbose=2)
-        export.export(model, args.output)
-    else:
-        from keras_models.msh import config, training  # pylint: disable=g-import-not-at-top
-
-        overrides = {"lmbda": args.lmbda} if args.lmbda is not None else {}
-        model = training.train(config.preset(args.preset, **overrides), images, args.steps,
-                               checkpoint_dir=args.checkpoints, verbose=2)
-        training.export(model, args.output)
+    codec_training.train_codec(args.codec, args.preset, paths, args.steps, args.output, lmbda=args.lmbda,
+                               checkpoint_dir=args.checkpoints)
     print(json.dumps({"codec": args.codec, "preset": args.preset, "steps": args.steps, "images": len(paths),
                       "model": args.output}))
     return 0

@@ -59,25 +59,16 @@ def add_train_parser(sub) -> None:
 def _train(args) -> int:
     import glob  # pylint: disable=g-import-not-at-top
 
-    import tensorflow as tf  # pylint: disable=g-import-not-at-top
     import yaml  # pylint: disable=g-import-not-at-top
 
-    from image_datasets import image_files  # pylint: disable=g-import-not-at-top
-    from keras_models.restoration import export  # pylint: disable=g-import-not-at-top
+    from keras_models.restoration import file_training  # pylint: disable=g-import-not-at-top
 
-    compressed, original = (glob.glob(p) for p in args.pairs)
+    compressed, original = (sorted(glob.glob(p)) for p in args.pairs)
     if not compressed or not original:
         raise FileNotFoundError(f"no files match {args.pairs[0] if not compressed else args.pairs[1]!r}")
-    pairs = image_files.pair_by_stem(compressed, original)
-    images = [(image_files.read_image(c), image_files.read_image(o)) for c, o in pairs]
-    for (c, o), (ci, oi) in zip(pairs, images):
-        if ci.shape != oi.shape:
-            raise ValueError(f"{c} is {ci.shape[1]}x{ci.shape[0]} but its original {o} is {oi.shape[1]}x{oi.shape[0]}")
-    dataset = tf.data.Dataset.from_generator(
-        lambda: iter(images), output_signature=(tf.TensorSpec([None, None, 3], tf.uint8),) * 2)
     overrides = {k: yaml.safe_load(v) for k, _, v in (item.partition("=") for item in args.set)}
-    export.train_and_export(args.preset, overrides, dataset, args.steps, args.out,
-                            {"pairs": [args.pairs[0], args.pairs[1]], "images": len(pairs)},
-                            checkpoint_dir=args.checkpoints, seed=args.seed, verbose=2)
-    print(f"dsr restore train: {args.preset}, {len(pairs)} pairs, {args.steps} steps -> {args.out}")
+    n = file_training.train_on_files(compressed, original, args.preset, args.steps, args.out, overrides,
+                                     checkpoint_dir=args.checkpoints, seed=args.seed,
+                                     metadata={"pairs": [args.pairs[0], args.pairs[1]]})
+    print(f"dsr restore train: {args.preset}, {n} pairs, {args.steps} steps -> {args.out}")
     return 0
