@@ -1,6 +1,7 @@
 """Layers of the IR2I models and the interpreter that runs a list of table rows."""
 from __future__ import annotations
 
+import dataclasses
 from typing import Optional
 
 import tensorflow as tf
@@ -43,12 +44,13 @@ class Binarizer(tf.keras.layers.Layer):
         return {**super().get_config(), "seed": self.seed}
 
 
+@tf.keras.utils.register_keras_serializable("dsr")
 class RowLayer(tf.keras.layers.Layer):
     """One weighted table row: convolution (or deconvolution), optional batch norm."""
 
     def __init__(self, row: Row, filters: int, **kwargs):
         super().__init__(**kwargs)
-        self.row = row
+        self.row, self.filters = row, filters
         if row.kind == "deconv":
             self.op = tf.keras.layers.Conv2DTranspose(filters, 2, 2, kernel_initializer=_INIT, name="deconv")
         else:
@@ -62,6 +64,15 @@ class RowLayer(tf.keras.layers.Layer):
         if self.norm is not None:
             y = self.norm(y, training=training)
         return y
+
+    def get_config(self):
+        return {**super().get_config(), "row": dataclasses.asdict(self.row), "filters": self.filters}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        row = config.pop("row")
+        return cls(Row(**{**row, "inputs": tuple(row["inputs"])}), **config)
 
 
 def _width(symbol: Optional[str], widths: dict[str, int]) -> int:

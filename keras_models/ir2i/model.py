@@ -23,6 +23,7 @@ def _widths(config: Ir2iConfig) -> dict[str, int]:
     return {"f1": f1, "f2": f2, "f3": f3, "bits": config.bits, "rgb": 3, "inp": config.inpaint_filters}
 
 
+@tf.keras.utils.register_keras_serializable("dsr")
 class ProgressiveCoder(tf.keras.Model):
     """``config.stages`` stages of ``tables.stage_rows(config.variant)``."""
 
@@ -39,6 +40,10 @@ class ProgressiveCoder(tf.keras.Model):
 
     def get_config(self):
         return {"config": self.config.to_json()}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(Ir2iConfig.from_json(config["config"]))
 
     def _image(self, env: dict, previous: Optional[dict], inpaint_pre):
         """The stage's reconstruction of the patch (R2I) or of its residual (residual encoder)."""
@@ -95,6 +100,7 @@ def context_mask(patch: int) -> tf.Tensor:
     return tf.pad(tf.zeros((patch, patch, 1)), [[patch, 0], [patch, 0], [0, 0]], constant_values=1.0)
 
 
+@tf.keras.utils.register_keras_serializable("dsr")
 class InpaintingNetwork(tf.keras.Model):
     """Table 10: multi-scale dilated convolutions at full resolution on a 2P x 2P context
     whose bottom-right P x P block is zero; returns the pre-activation prediction of that
@@ -109,6 +115,10 @@ class InpaintingNetwork(tf.keras.Model):
 
     def get_config(self):
         return {"config": self.config.to_json()}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(Ir2iConfig.from_json(config["config"]))
 
     def call(self, context, training=None):
         context = context * context_mask(self.config.patch)

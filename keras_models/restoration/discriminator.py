@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+import dataconf
 from keras_models.restoration.config import DiscriminatorConfig
 from keras_models.restoration.layers import conv_block
 
@@ -25,6 +26,7 @@ def PatchDiscriminator(config: DiscriminatorConfig, name: str) -> tf.keras.Model
     return tf.keras.Model([x_hat, y], features + [logits], name=name)
 
 
+@tf.keras.utils.register_keras_serializable("dsr")
 class MultiScaleDiscriminator(tf.keras.layers.Layer):
     """The discriminators at each scale of ``config.scales``; the input pair is average
     pooled by the scale. ``call`` returns one list ``[f1, .., f4, logits]`` per scale."""
@@ -44,3 +46,11 @@ class MultiScaleDiscriminator(tf.keras.layers.Layer):
                 a, b = x_hat, y
             outputs.append(d([a, b]))
         return outputs
+
+    def get_config(self):
+        return {**super().get_config(), "config": dataconf.to_dict(self.config)}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        return cls(dataconf.from_dict(DiscriminatorConfig, config.pop("config"), "config"), **config)
