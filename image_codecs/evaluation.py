@@ -4,6 +4,7 @@ and encode/decode time per quality. Used by ``dsr codec eval`` and the benchmark
 codecs whose lower qualities are prefixes of the higher ones (``ir2i``)."""
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Callable, Iterable, Sequence
 
@@ -11,27 +12,54 @@ import numpy as np
 
 from image_codecs import metrics, registry
 
-__all__ = ["measure", "evaluate", "evaluate_progressive"]
+__all__ = ["Scores", "Measurement", "scores", "measure", "evaluate", "evaluate_progressive"]
 
 
-def _scores(codec, image: np.ndarray, data: bytes, decoded: np.ndarray) -> dict:
-    """Rate and distortion of one decoded image."""
-    if decoded.shape != image.shape:
-        raise RuntimeError(f"{codec.name}: decoded shape {decoded.shape} differs from {image.shape}")
-    ms_ssim = metrics.ms_ssim(image, decoded)
-    return {"bpp": metrics.bpp(len(data), *image.shape[:2]), "psnr": metrics.psnr(image, decoded),
-            "ms_ssim": ms_ssim, "ms_ssim_db": metrics.ms_ssim_db(ms_ssim)}
+@dataclasses.dataclass(frozen=True)
+class Scores:
+    """Rate and distortion of one image against its original: bits per pixel of the stream
+    it was decoded from, PSNR (dB), MS-SSIM and MS-SSIM in dB."""
+
+    bpp: float
+    psnr: float
+    ms_ssim: float
+    ms_ssim_db: float
 
 
-def measure(codec, image: np.ndarray) -> dict:
+@dataclasses.dataclass(frozen=True)
+class Measurement(Scores):
+    """One image coded: its ``Scores``, the encode and decode times (ms), the stream and the
+    decoded pixels."""
+
+    encode_ms: float
+    decode_ms: float
+    bitstream: bytes = dataclasses.field(repr=False)
+    decoded: np.ndarray = dataclasses.field(repr=False, compare=False)
+
+    def numbers(self) -> dict[str, float]:
+        """The scores and times by field name (what ``evaluate`` averages)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.type == "float"}
+
+
+def scores(original: np.ndarray, decoded: np.ndarray, nbytes: int, who: str = "decoded image") -> Scores:
+    """The ``Scores`` of ``decoded`` against ``original`` for a stream of ``nbytes`` bytes."""
+    if decoded.shape != original.shape:
+        raise RuntimeError(f"{who}: decoded shape {decoded.shape} differs from {original.shape}")
+    ms_ssim = metrics.ms_ssim(original, decoded)
+    return Scores(bpp=metrics.bpp(nbytes, *original.shape[:2]), psnr=metrics.psnr(original, decoded),
+                  ms_ssim=ms_ssim, ms_ssim_db=metrics.ms_ssim_db(ms_ssim))
+
+
+def measure(codec, image: np.ndarray) -> Measurement:
     """Encodes and decodes one image; returns its rate, distortion and timings."""
     start = time.perf_counter()
     data = codec.encode(image)
     encoded = time.perf_counter()
     decoded = codec.decode(data)
     end = time.perf_counter()
-    return {**_scores(codec, image, data, decoded), "encode_ms": 1000 * (encoded - start),
-            "decode_ms": 1000 * (end - encoded), "bitstream": data, "decoded": decoded}
+    return Measurement(**dataclasses.asdict(scores(image, decoded, len(data), codec.name)),
+                       encode_ms=1000 * (encoded - start), decode_ms=1000 * (end - encoded), bitstream=data,
+                       decoded=decoded)
 
 
 def evaluate(codec_name: str, qualities: Sequence[float], images: Iterable[np.ndarray], options: dict | None = None,
@@ -43,8 +71,7 @@ def evaluate(codec_name: str, qualities: Sequence[float], images: Iterable[np.nd
         codec = registry.make_codec(codec_name, quality, **(options or {}))
         rows = []
         for image in images:
-            m = measure(codec, image)
-            rows.append({k: v for k, v in m.items() if k not in ("bitstream", "decoded")})
+            rows.append(measure(codec, image).numbers())
             if progress:
                 progress(1)
         mean = {k: float(np.mean([r[k] for r in rows])) for k in rows[0]} if rows else {}
@@ -73,8 +100,8 @@ def evaluate_progressive(codec_name: str, qualities: Sequence[float], images: It
             start = time.perf_counter()
             decoded = codec.decode(cut)
             decode_ms = 1000 * (time.perf_counter() - start)
-            rows[quality].append({**_scores(codec, image, cut, decoded), "encode_ms_top": encode_ms,
-                                  "decode_ms": decode_ms})
+            rows[quality].append({**dataclasses.asdict(scores(image, decoded, len(cut), codec.name)),
+                                  "encode_ms_top": encode_ms, "decode_ms": decode_ms})
         if progress:
             progress(1)
     return [{"quality": q, "images": len(r), **{k: float(np.mean([x[k] for x in r])) for k in r[0]}}

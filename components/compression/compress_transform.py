@@ -12,11 +12,17 @@ from image_codecs import evaluation, rate_control, registry
 from image_codecs.specs import CodecSpec
 from image_datasets import features, image_files
 
-__all__ = ["CompressExample", "COUNTER_NAMESPACE", "MEASURES"]
+__all__ = ["CompressExample", "COUNTER_NAMESPACE", "MEASURES", "measure_features"]
 
 COUNTER_NAMESPACE = "Compression"
 MEASURES = (features.BPP, features.PSNR, features.MS_SSIM, features.MS_SSIM_DB, features.ENCODE_MS,
             features.DECODE_MS)
+
+
+def measure_features(m: evaluation.Measurement) -> dict[str, float]:
+    """The measures of one coded image under their feature names (``MEASURES``)."""
+    return {features.BPP: m.bpp, features.PSNR: m.psnr, features.MS_SSIM: m.ms_ssim, features.MS_SSIM_DB: m.ms_ssim_db,
+            features.ENCODE_MS: m.encode_ms, features.DECODE_MS: m.decode_ms}
 _LOG_EVERY_S = 30.0
 
 
@@ -48,15 +54,16 @@ class CompressExample(beam.DoFn):
             m = evaluation.measure(codec, image)
         except Exception as e:
             raise RuntimeError(f"compression of {image_id} with {self._spec.key} failed: {e}") from e
-        feats[features.BITSTREAM].bytes_list.value.append(m["bitstream"])
-        feats[features.DECODED].bytes_list.value.append(image_files.encode_png(m["decoded"]))
+        feats[features.BITSTREAM].bytes_list.value.append(m.bitstream)
+        feats[features.DECODED].bytes_list.value.append(image_files.encode_png(m.decoded))
         feats[features.CODEC].bytes_list.value.append(self._spec.codec.encode())
         feats[features.QUALITY].float_list.value.append(float(quality))
-        for name in MEASURES:
-            feats[name].float_list.value.append(float(m[name]))
+        measures = measure_features(m)
+        for name, value in measures.items():
+            feats[name].float_list.value.append(value)
         beam.metrics.Metrics.counter(COUNTER_NAMESPACE, f"compressed_{self._spec.key}").inc()
         self._count += 1
         if time.monotonic() - self._last_log > _LOG_EVERY_S:
             logging.info("Compression %s: %d images in this worker", self._spec.key, self._count)
             self._last_log = time.monotonic()
-        yield example.SerializeToString(), {name: float(m[name]) for name in MEASURES}
+        yield example.SerializeToString(), measures

@@ -8,7 +8,7 @@ import time
 import apache_beam as beam
 import tensorflow as tf
 
-from image_codecs import metrics
+from image_codecs import evaluation
 from image_datasets import features, image_files
 from keras_models.restoration import export, tiling
 from keras_models.restoration.tile_options import TileOptions
@@ -50,10 +50,11 @@ class RestoreExample(beam.DoFn):
             raise RuntimeError(f"restoration of example {image_id} failed: {e}") from e
         feats[features.RESTORED].bytes_list.value.append(image_files.encode_png(restored))
         feats[features.RESTORER].bytes_list.value.append(self._name.encode())
-        psnr = metrics.psnr(original, restored)
-        ms_ssim_db = metrics.ms_ssim_db(metrics.ms_ssim(original, restored))
-        feats[features.RESTORED_PSNR].float_list.value.append(psnr)
-        feats[features.RESTORED_MS_SSIM_DB].float_list.value.append(ms_ssim_db)
+        # restoration adds no bits: the restored image's rate is its stream's
+        after = evaluation.scores(original, restored, len(feats[features.BITSTREAM].bytes_list.value[0]),
+                                  f"restoration of {image_id}")
+        feats[features.RESTORED_PSNR].float_list.value.append(after.psnr)
+        feats[features.RESTORED_MS_SSIM_DB].float_list.value.append(after.ms_ssim_db)
         beam.metrics.Metrics.counter(COUNTER_NAMESPACE, "restored").inc()
         self._count += 1
         if time.monotonic() - self._last_log > _LOG_EVERY_S:
@@ -62,4 +63,4 @@ class RestoreExample(beam.DoFn):
         yield example.SerializeToString(), {
             features.BPP: feats[features.BPP].float_list.value[0], features.PSNR: feats[features.PSNR].float_list.value[0],
             features.MS_SSIM_DB: feats[features.MS_SSIM_DB].float_list.value[0],
-            features.RESTORED_PSNR: psnr, features.RESTORED_MS_SSIM_DB: ms_ssim_db}
+            features.RESTORED_PSNR: after.psnr, features.RESTORED_MS_SSIM_DB: after.ms_ssim_db}
