@@ -45,8 +45,8 @@ def add_train_parser(sub) -> None:
                                               "spelled 'dsr restore train'")
     tr.add_argument("--pairs", nargs=2, required=True, metavar=("COMPRESSED_GLOB", "ORIGINAL_GLOB"),
                     help="globs of compressed images and their originals, paired by file name")
-    tr.add_argument("--preset", default="finenet-tiny", help="restoration preset (finenet-paper, rdn-paper, "
-                                                             "finenet-tiny, rdn-tiny)")
+    tr.add_argument("--preset", default="finenet-tiny", help="restoration preset (finenet-paper, rdn-psnr-paper, "
+                                                             "rdn-msssim-paper, rdn-paper, and their -tiny forms)")
     tr.add_argument("--steps", type=int, required=True)
     tr.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="preset override (YAML value), e.g. gan_loss=lsgan or crop=128")

@@ -73,7 +73,7 @@ class RestorerSpec:
     Attributes:
       name: short id (letters, digits, '-'), e.g. ``finenet`` or ``rdn``.
       preset: a ``keras_models.restoration`` preset (``finenet-tiny``, ``finenet-paper``,
-        ``rdn-tiny``, ``rdn-paper``); ``overrides`` changes fields (nested dicts allowed).
+        ``rdn-psnr-paper``, ``rdn-msssim-tiny``...); ``overrides`` changes fields (nested dicts allowed).
       source: the split whose (compressed, original) pairs it learns from: ``privileged``
         (configurations R, r), ``auxiliary`` (configuration A: another dataset), or
         ``extra`` (unlabeled images of the same dataset).

@@ -89,6 +89,10 @@ def _seed_sections(data: ReportData) -> list[str]:
     return lines + [""]
 
 
+def _restorer_name(row: dict) -> str:
+    return row["component"].split(".")[1] if "component" in row else row["restorer"].split(":")[0]
+
+
 def restoration_findings(data: ReportData) -> list[str]:
     """The paper's restoration findings on each restored split, measured once per restorer:
     naturalness orders originals < adversarially restored < compressed (Table IV), and a
@@ -96,8 +100,7 @@ def restoration_findings(data: ReportData) -> list[str]:
     out = []
     by_split: dict = {}
     for r in data.restoration:
-        name = r["component"].split(".")[1] if "component" in r else r["restorer"].split(":")[0]
-        by_split.setdefault(r["split"], {})[name] = r
+        by_split.setdefault(r["split"], {})[_restorer_name(r)] = r
     for split, rows in sorted(by_split.items()):
         for name, r in sorted(rows.items()):
             nat = r.get("naturalness") or {}
@@ -115,6 +118,39 @@ def restoration_findings(data: ReportData) -> list[str]:
                 out.append(f"{split}: {d} changes PSNR by {gain_d:+.2f} dB and {a} by {gain_a:+.2f} dB, so the "
                            f"distortion-trained restorer gains more PSNR: {'holds' if gain_d > gain_a else 'does not hold'}"
                            " (Table V)")
+    return out
+
+
+def table_v(data: ReportData) -> dict[str, tuple[list[str], list[list]]]:
+    """The paper's Table V per compression spec: for no restoration (CO) and each restorer
+    (RO), the segmenter's mIoU (mean over seeds) and the PSNR, MS-SSIM (dB) and naturalness of
+    the restored training images (the images RO trains on; compressed ones for CO).
+
+    Returns ``{spec: (header, rows)}`` for the specs whose training split was restored."""
+    by_spec: dict = {}
+    for r in data.restoration:
+        split, _, spec = r["split"].partition("__")
+        if split == "train" and spec:
+            by_spec.setdefault(spec, {})[_restorer_name(r)] = r
+
+    def miou(configuration, spec, restorer):
+        values = [v for (_, c, s, rest), seeds in data.seed_groups.items()
+                  if (c, s, rest) == (configuration, spec, restorer) for v in seeds.values()]
+        return float(np.mean(values)) if values else None
+
+    out = {}
+    for spec, rows in sorted(by_spec.items()):
+        names = sorted(rows, key=lambda n: (data.restorer_models.get(n) == "finenet", n))  # adversarial last
+        any_row = rows[names[0]]
+        columns = [("none (CO)", any_row["psnr"], any_row["ms_ssim_db"],
+                    (any_row.get("naturalness") or {}).get("compressed"), miou("CO", spec, None))]
+        columns += [(f"{n} (RO)", rows[n]["restored_psnr"], rows[n]["restored_ms_ssim_db"],
+                     (rows[n].get("naturalness") or {}).get("restored"), miou("RO", spec, n)) for n in names]
+        header = ["measure"] + [c[0] for c in columns]
+        table = [["mIoU (%)"] + [_fmt(c[4]) for c in columns], ["PSNR (dB)"] + [_fmt(c[1]) for c in columns],
+                 ["MS-SSIM (dB)"] + [_fmt(c[2]) for c in columns],
+                 ["naturalness (lower: closer to originals)"] + [_fmt(c[3], 3) for c in columns]]
+        out[spec] = (header, table)
     return out
 
 
@@ -270,6 +306,10 @@ def _markdown(data: ReportData, plots: dict, correlations: dict) -> str:
                           _fmt(r.get("naturalness", {}).get("original"), 3),
                           _fmt(r.get("naturalness", {}).get("compressed"), 3),
                           _fmt(r.get("naturalness", {}).get("restored"), 3)] for r in data.restoration])
+        for spec, (header, rows) in table_v(data).items():
+            lines += ["", f"Table V on {spec}: each restorer's restored training set against the compressed one, and "
+                          "the segmenter trained on it (RO) against the one trained on compressed images (CO)", ""]
+            lines += _table(header, rows)
         findings = restoration_findings(data)
         if findings:
             lines += [""] + [f"- {f}" for f in findings]

@@ -52,6 +52,30 @@ def test_restoration_findings_state_the_papers_table_iv_and_v_patterns():
                                                                                                                  True]
 
 
+def test_table_v_compares_no_restoration_with_each_restorer_on_the_restored_training_set():
+    from pipelines import report
+    from pipelines.report_data import EvaluationRow
+
+    def restored(name, psnr, msssim, nat):
+        return {"component": f"DatasetRestoration.{name}.jpeg_q5", "split": "train__jpeg_q5", "restorer": name,
+                "psnr": 20.0, "ms_ssim_db": 9.0, "restored_psnr": psnr, "restored_ms_ssim_db": msssim,
+                "naturalness": {"original": 1.0, "compressed": 6.0, "restored": nat}}
+
+    def row(configuration, restorer, seed, miou):
+        return EvaluationRow("run", configuration, "jpeg_q5", restorer, seed, miou, 0.9, 0.5, 0.6, [miou], 50)
+    evaluations = [row("CO", None, s, v) for s, v in enumerate((0.60, 0.62))]
+    evaluations += [row("RO", "finenet", s, v) for s, v in enumerate((0.64, 0.66))]
+    evaluations += [row("RO", "rdn-psnr", s, v) for s, v in enumerate((0.61, 0.61))]
+    data = _data([restored("finenet", 19.5, 8.5, 3.0), restored("rdn-psnr", 21.0, 9.8, 6.5),
+                  {**restored("finenet", 1, 1, 1), "split": "val__jpeg_q5"}], evaluations,
+                 {"finenet": "finenet", "rdn-psnr": "rdn"})
+    header, rows = report.table_v(data)["jpeg_q5"]
+    assert header == ["measure", "none (CO)", "rdn-psnr (RO)", "finenet (RO)"]
+    assert rows == [["mIoU (%)", "61.00", "61.00", "65.00"], ["PSNR (dB)", "20.00", "21.00", "19.50"],
+                    ["MS-SSIM (dB)", "9.00", "9.80", "8.50"],
+                    ["naturalness (lower: closer to originals)", "6.000", "6.500", "3.000"]]
+
+
 def test_report_sections_give_means_intervals_and_verdicts(tmp_path):
     from pipelines import report
     from pipelines.report_data import EvaluationRow
