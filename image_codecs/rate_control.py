@@ -70,8 +70,10 @@ def match_quality(codec: str, images: Sequence[np.ndarray], target_bpp: float, *
       (quality, mean bpp at that quality).
     """
 
-    def measure(q: float) -> float:
-        c = registry.make_codec(codec, q, **options)
-        return float(np.mean([metrics.bpp(len(c.encode(im)), *im.shape[:2]) for im in images]))
+    return _closest(qualities(codec, **options), lambda q: mean_bpp(codec, q, images, **options), target_bpp)
 
-    return _closest(qualities(codec, **options), measure, target_bpp)
+
+def mean_bpp(codec: str, quality: float, images: Sequence[np.ndarray], **options) -> float:
+    """The mean real bpp of ``images`` coded with ``codec`` at ``quality``."""
+    c = registry.make_codec(codec, quality, **options)
+    return float(np.mean([metrics.bpp(len(c.encode(im)), *im.shape[:2]) for im in images]))

@@ -62,6 +62,11 @@ class CompressionConfig:
         keys = [s.key for s in self.specs]
         if len(set(keys)) != len(keys):
             raise ValueError(f"compression.specs name the same spec twice: {keys}")
+        fixed = {s.key for s in self.specs if s.quality is not None or s.match_bpp is not None}
+        for s in self.specs:
+            if s.match is not None and s.match not in fixed:
+                raise ValueError(f"compression spec {s.key}: match must name a spec with one quality for the set "
+                                 f"(quality or match_bpp): one of {sorted(fixed)}")
         if self.anchor is not None and self.anchor not in {s.codec for s in self.specs}:
             raise ValueError(f"compression.anchor {self.anchor!r} is not a codec of compression.specs")
 

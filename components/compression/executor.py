@@ -35,6 +35,43 @@ def _files(examples: types.Artifact, split: str) -> list[str]:
     return fileio.glob(os.path.join(artifact_utils.get_split_uri([examples], split), "*"))
 
 
+def _with_model(spec: CodecSpec, model_dir: str | None) -> CodecSpec:
+    if spec.codec != "msh" or "model" in spec.options:
+        return spec
+    if model_dir is None:
+        raise ValueError("an msh codec spec needs options.model or a codec_model input")
+    return dataclasses.replace(spec, options={**spec.options, "model": model_dir})
+
+
+def _resolve(specs: list[CodecSpec], sample: list | None) -> list[tuple[str, CodecSpec]]:
+    """(key, spec) with every matched spec fixed at the quality chosen on ``sample``: a
+    ``match_bpp`` spec's target is its number, a ``match`` spec's the mean bpp that the spec it
+    names (itself resolved first) achieves on the same sample."""
+    by_key = {spec.key: spec for spec in specs}
+    resolved: dict[str, CodecSpec] = {}
+
+    def resolve(key: str) -> CodecSpec:  # a key embeds its match's key, so matches cannot form a cycle
+        if key in resolved:
+            return resolved[key]
+        spec, target = by_key[key], by_key[key].match_bpp
+        if spec.match is not None:
+            if spec.match not in by_key:
+                raise ValueError(f"{key}: match names {spec.match!r}, which is not a spec of this run {sorted(by_key)}")
+            partner = resolve(spec.match)
+            if partner.quality is None:
+                raise ValueError(f"{key}: match names {spec.match!r}, which has no single quality to match")
+            target = rate_control.mean_bpp(partner.codec, partner.quality, sample, **partner.options)
+        if target is not None:
+            quality, achieved = rate_control.match_quality(spec.codec, sample, target, **spec.options)
+            logging.info("Compression: %s matched to quality %s (%.4f bpp against %.4f on %d images)", key, quality,
+                         achieved, target, len(sample))
+            spec = spec.with_quality(quality)
+        resolved[key] = spec
+        return spec
+
+    return [(key, resolve(key)) for key in by_key]
+
+
 class Executor(base_beam_executor.BaseBeamExecutor):
 
     def Do(self, input_dict: dict[str, list[types.Artifact]], output_dict: dict[str, list[types.Artifact]],
@@ -46,23 +83,12 @@ class Executor(base_beam_executor.BaseBeamExecutor):
         model_dir = None
         if input_dict.get("codec_model"):
             model_dir = path_utils.serving_model_path(artifact_utils.get_single_instance(input_dict["codec_model"]).uri)
-        resolved, sample = [], None
-        for spec in specs:
-            if spec.codec == "msh" and "model" not in spec.options:
-                if model_dir is None:
-                    raise ValueError("an msh codec spec needs options.model or a codec_model input")
-                spec = dataclasses.replace(spec, options={**spec.options, "model": model_dir})
-            if spec.match_bpp is not None:
-                if sample is None:  # one sample serves every matched spec
-                    limit = int(exec_properties.get(MATCH_SAMPLE_KEY) or 16)
-                    sample = [im.numpy() for im in
-                              examples_io.image_dataset(_files(examples, wanted[0])).take(limit)]
-                quality, achieved = rate_control.match_quality(spec.codec, sample, spec.match_bpp, **spec.options)
-                logging.info("Compression: %s matched to quality %s (%.4f bpp on %d images)", spec.key, quality,
-                             achieved, len(sample))
-                resolved.append((spec.key, spec.with_quality(quality)))
-            else:
-                resolved.append((spec.key, spec))
+        specs = [_with_model(spec, model_dir) for spec in specs]
+        sample = None
+        if any(spec.is_matched for spec in specs):  # one sample serves every matched spec
+            limit = int(exec_properties.get(MATCH_SAMPLE_KEY) or 16)
+            sample = [im.numpy() for im in examples_io.image_dataset(_files(examples, wanted[0])).take(limit)]
+        resolved = _resolve(specs, sample)
 
         out = artifact_utils.get_single_instance(output_dict["compressed_examples"])
         out.split_names = artifact_utils.encode_split_names(

@@ -70,6 +70,25 @@ def test_learned_codec_without_a_model_is_rejected(tmp_path, codec, message):
         config_lib.load_config(str(path))
 
 
+@pytest.mark.parametrize("specs, message", [
+    ([{"codec": "bpg", "match": "msh_q1"}], "match must name a spec with one quality for the set"),
+    ([{"codec": "jpeg", "qualities": [5, 50]}, {"codec": "bpg", "match": "jpeg_q5-50"}], "match must name"),
+])
+def test_a_match_must_name_a_single_rate_spec_of_the_run(tmp_path, specs, message):
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump({"name": "x", "ingest": {"dataset": "cityscapes", "root": "r"},
+                                    "compression": {"specs": specs}}))
+    with pytest.raises(dataconf.ConfigError, match=message):
+        config_lib.load_config(str(path))
+
+
+def test_cityscapes_paper_pairs_each_msh_rate_with_a_bpg_rate():
+    config = config_lib.load_config("cityscapes_paper")
+    pairs = {s.key: s.match for s in config.compression.specs if s.codec == "bpg"}
+    assert pairs == {f"bpg_mmsh_q{k}": f"msh_q{k}" for k in (1, 2, 3, 4)}
+    assert {r.preset for r in config.restoration.restorers} == {"finenet-paper", "rdn-psnr-paper", "rdn-msssim-paper"}
+
+
 def test_create_pipeline_wires_the_components(tmp_path):
     config = _tiny_config(tmp_path)
     config.segmentation.seeds = 1

@@ -99,3 +99,30 @@ def test_ir2i_spec_writes_progressive_bitstreams_that_decode(ingested, tmp_path)
         assert ex["codec"] == "ir2i" and ex["quality"] == 3.0
         assert ex["bpp"] == pytest.approx(len(ex["bitstream"]) * 8 / (24 * 32))
         np.testing.assert_array_equal(codec.decode(ex["bitstream"]), ex["decoded"])
+
+
+@pytest.fixture(scope="module")
+def photos():
+    from skimage import data as skdata  # pylint: disable=g-import-not-at-top
+    photo = skdata.astronaut()
+    return [photo[:64, :96], photo[200:264, 100:196], photo[400:464, 300:396]]
+
+
+def test_a_spec_matched_to_another_gets_the_quality_whose_rate_is_closest_on_the_sample(photos):
+    from image_codecs import rate_control  # pylint: disable=g-import-not-at-top
+    specs = [CodecSpec("jpeg", quality=30), CodecSpec("jpeg", match="jpeg_q30"), CodecSpec("webp", match="jpeg_q30")]
+    resolved = dict(compression._resolve(specs, photos))  # pylint: disable=protected-access
+    assert list(resolved) == ["jpeg_q30", "jpeg_mjpeg_q30", "webp_mjpeg_q30"]
+    assert resolved["jpeg_mjpeg_q30"].quality == 30  # the same codec matches itself exactly
+    target = rate_control.mean_bpp("jpeg", 30, photos)
+    gaps = {q: abs(rate_control.mean_bpp("webp", q, photos) - target) for q in rate_control.qualities("webp")}
+    assert gaps[resolved["webp_mjpeg_q30"].quality] == min(gaps.values())
+
+
+@pytest.mark.parametrize("specs, message", [
+    ([CodecSpec("jpeg", match="bpg_q30")], r"match names 'bpg_q30', which is not a spec of this run"),
+    ([CodecSpec("jpeg", match="webp_q5-50"), CodecSpec("webp", qualities=(5, 50))], "has no single quality"),
+])
+def test_bad_matches_are_named(photos, specs, message):
+    with pytest.raises(ValueError, match=message):
+        compression._resolve(specs, photos)  # pylint: disable=protected-access
