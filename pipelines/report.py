@@ -2,9 +2,10 @@
 
 Tables: mIoU per configuration (with small/large-object mIoU and blessing), per-class IoU per
 configuration (Table II), hybrid training sets (Table III, when run), restoration distortion
-and naturalness (Table V / IV). Plots: rate-distortion with restored points (Fig. 6), mIoU vs
-bpp per configuration (Fig. 7), oO/rO by privileged fraction (Fig. 8, with several runs),
-mIoU against data-collection cost (Fig. 9), and feature alignment (Fig. 11).
+and naturalness (Table IV) and Table V per codec spec. Plots: image strips (Figs. 2 and 13),
+rate-distortion with restored points (Fig. 6), mIoU vs bpp per configuration (Fig. 7), oO/rO
+by privileged fraction (Fig. 8, with several runs), mIoU against data-collection cost as a
+percentage of OO's (Fig. 9), naturalness histograms (Fig. 10) and feature alignment (Fig. 11).
 """
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from typing import Optional, Sequence
 import numpy as np
 
 from image_codecs import rd_plot
-from pipelines import rate_accuracy_report, seed_statistics as stats
+from pipelines import rate_accuracy_report, report_figures, seed_statistics as stats
 from pipelines.report_data import ReportData, collect
 
-__all__ = ["write_report", "collection_cost", "summary_lines", "restoration_findings", "SUMMARY_FILE"]
+__all__ = ["write_report", "collection_cost", "cost_percent", "table_v", "summary_lines", "restoration_findings", "SUMMARY_FILE"]
 
 SUMMARY_FILE = "summary.txt"
 
@@ -46,6 +47,14 @@ def collection_cost(configuration: str, train_bpp: Optional[float], png_bpp: Opt
         return None
     originals, privileged, compressed, not_privileged = domain.cost
     return originals * p + privileged * fraction * p + compressed * c + not_privileged * (1 - fraction) * c
+
+
+def cost_percent(configuration: str, train_bpp: Optional[float], png_bpp: Optional[float],
+                 fraction: float) -> Optional[float]:
+    """``collection_cost`` as a percentage of OO's (every training image at its PNG rate), the
+    unit of the paper's Fig. 9."""
+    cost = collection_cost(configuration, train_bpp, png_bpp, fraction)
+    return None if cost is None or not png_bpp else 100.0 * cost / png_bpp
 
 
 def _ci(interval: stats.Interval) -> str:
@@ -191,7 +200,7 @@ def _plot_miou_vs_bpp(data: ReportData, path: str, x: str = "bpp") -> Optional[s
                 if r.configuration != name or (r.restorer or "") != restorer:
                     continue
                 xv = (r.train_bpp if x == "bpp" else
-                      collection_cost(r.configuration, r.train_bpp, data.png_bpp, r.privileged_fraction))
+                      cost_percent(r.configuration, r.train_bpp, data.png_bpp, r.privileged_fraction))
                 if xv is not None:
                     by_x.setdefault(xv, []).append(100 * r.miou)
             if not by_x:
@@ -202,7 +211,7 @@ def _plot_miou_vs_bpp(data: ReportData, path: str, x: str = "bpp") -> Optional[s
             ax.errorbar(xs, [i.mean for i in intervals], yerr=errors, marker="o", capsize=3,
                         label=f"{name} ({restorer})" if restorer else name)
     return _save_miou_plot(plt, fig, ax, "training-set bits per pixel" if x == "bpp"
-                           else "data-collection cost (bits per training pixel)", path)
+                           else "data-collection cost (% of OO's: every training image lossless)", path)
 
 
 def _plot_privileged_sweep(data: ReportData, path: str) -> Optional[str]:
@@ -255,10 +264,10 @@ def _markdown(data: ReportData, plots: dict, correlations: dict) -> str:
     if data.evaluations:
         lines += ["## Segmentation per configuration (Fig. 7)", ""]
         rows = sorted(data.evaluations, key=lambda r: (r.configuration, r.spec or "", r.restorer or "", r.seed))
-        lines += _table(["configuration", "codec spec", "restorer", "seed", "train bpp", "collection cost (bpp)",
+        lines += _table(["configuration", "codec spec", "restorer", "seed", "train bpp", "collection cost (% of OO)",
                          "mIoU", "small-object mIoU", "large-object mIoU", "pixel accuracy", "test images", "blessed"],
                         [[r.configuration, r.spec or "–", r.restorer or "–", r.seed, _fmt(r.train_bpp, 4),
-                          _fmt(collection_cost(r.configuration, r.train_bpp, data.png_bpp, r.privileged_fraction), 3),
+                          _fmt(cost_percent(r.configuration, r.train_bpp, data.png_bpp, r.privileged_fraction), 1),
                           _pct(r.miou), _pct(r.small_miou), _pct(r.large_miou), _pct(r.pixel_accuracy), r.examples,
                           {True: "yes", False: "no", None: "–"}[r.blessed]] for r in rows])
         lines += [""]
@@ -281,7 +290,8 @@ def _markdown(data: ReportData, plots: dict, correlations: dict) -> str:
             lines += [""]
         if plots.get("cost"):
             lines += ["## Segmentation against data-collection cost (Fig. 9)", "",
-                      f"Privileged images count at their lossless PNG rate ({_fmt(data.png_bpp, 2)} bpp), "
+                      "The bits the server collects for a training set, as a percentage of OO's (every training image "
+                      f"at its lossless PNG rate, {_fmt(data.png_bpp, 2)} bpp): privileged images count at that rate, "
                       "compressed ones at their codec rate, auxiliary images as free.", "",
                       "![mIoU vs cost](miou_vs_cost.png)", ""]
         if plots.get("privileged"):
@@ -318,6 +328,16 @@ def _markdown(data: ReportData, plots: dict, correlations: dict) -> str:
             lines += ["", "mIoU of RO per restorer (mean over seeds): " + ", ".join(
                 f"{k[3]} on {k[2]}: {np.mean(list(v.values())):.2f}" for k, v in sorted(ro.items()))]
         lines += [""]
+    if plots.get("strips"):
+        lines += ["## Captured, compressed and restored (Figs. 2 and 13)", "",
+                  "The same crop of the first validation image as captured, as each codec spec left it and as each "
+                  "restorer returned it; under each, the bits per pixel and PSNR of the whole image.", "",
+                  "![image strips](image_strips.png)", ""]
+    if plots.get("naturalness"):
+        lines += ["## Naturalness of each image (Fig. 10)", "",
+                  "The naturalness index of each scored image (the half of each sample not used as reference): "
+                  "restoration that makes images look captured moves the restored histogram toward the originals'.",
+                  "", "![naturalness](naturalness.png)", ""]
     if plots.get("alignment"):
         a = data.alignment
         lines += ["## Feature alignment (Fig. 11)", "",
@@ -362,6 +382,10 @@ def write_report(run_dirs: Sequence[str], out_dir: str, anchor: Optional[str] = 
             for r in data.restoration if r["split"].startswith("train__")]
         plots["rd"] = rd_plot.plot_rate_distortion(points, os.path.join(out_dir, "rate_distortion.png"),
                                                    title="Rate-distortion (train split); restored points marked")
+    from pipelines.pipeline import RunPaths  # pylint: disable=g-import-not-at-top
+    plots["strips"] = report_figures.plot_strips(report_figures.read_strips(RunPaths(run_dirs[0]).pipeline_root),
+                                                 os.path.join(out_dir, "image_strips.png"))
+    plots["naturalness"] = report_figures.plot_naturalness(data.restoration, os.path.join(out_dir, "naturalness.png"))
     aligned = _plot_alignment(data.alignment, os.path.join(out_dir, "feature_alignment.png"))
     if aligned:
         plots["alignment"], correlations = aligned

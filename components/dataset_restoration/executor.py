@@ -8,6 +8,7 @@ import os
 from typing import Any
 
 import apache_beam as beam
+import numpy as np
 import tensorflow as tf
 from tfx import types
 from tfx.dsl.components.base import base_beam_executor
@@ -36,7 +37,8 @@ STATS_FILE = "restoration.json"
 def naturalness(examples: list[bytes]) -> dict:
     """Naturalness index of the original, compressed and restored images of a sample of
     restored examples (serialized): the reference model is fitted on the originals of every
-    other example and the other half is scored. Empty for fewer than four examples."""
+    other example and the other half is scored. ``{kind: [index of each scored image]}``;
+    empty for fewer than four examples."""
     keys = {"original": features.IMAGE, "compressed": features.DECODED, "restored": features.RESTORED}
     images = {k: [] for k in keys}
     for serialized in examples:
@@ -47,7 +49,7 @@ def naturalness(examples: list[bytes]) -> dict:
         return {}
     patch = max(8, min(48, min(images["original"][0].shape[:2]) // 2 * 2))  # 48 px, or smaller images' size
     model = NaturalnessModel.fit(images["original"][::2], patch)
-    return {k: model.score_set(v[1::2]) for k, v in images.items()}
+    return {k: [model.score(im) for im in v[1::2]] for k, v in images.items()}
 
 
 def _image_id(serialized: bytes) -> str:
@@ -91,7 +93,9 @@ class Executor(base_beam_executor.BaseBeamExecutor):
             stats.append(restored | f"Measures[{split}]" >> beam.Values()
                          | f"Mean[{split}]" >> beam.CombineGlobally(measures.MeanMeasures(restore_transform.MEASURES))
                          | f"Tag[{split}]" >> beam.Map(
-                             lambda m, n, s=split: {"split": s, "restorer": name, **m, "naturalness": n},
+                             lambda m, n, s=split: {"split": s, "restorer": name, **m,
+                                                    "naturalness": {k: float(np.mean(v)) for k, v in n.items()},
+                                                    "naturalness_images": n},
                              beam.pvalue.AsSingleton(nat)))
         stats_file = os.path.join(artifact_utils.get_single_instance(output_dict["restoration_measures"]).uri,
                                   STATS_FILE)

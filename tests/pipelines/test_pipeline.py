@@ -238,9 +238,12 @@ def test_local_run_writes_examples_statistics_and_metadata(tmp_path):
     assert "OO > CO jpeg_q10: " in summary and "(Table IV)" in summary
     for section in ("Segmentation per configuration", "How sure: mIoU over segmentation seeds", "Per-class IoU",
                     "Hybrid training sets", "Rate-distortion",
-                    "Restoration: distortion and naturalness", "Feature alignment", "data-collection cost"):
+                    "Restoration: distortion and naturalness", "Feature alignment", "data-collection cost",
+                    "Table V on jpeg_q10", "Captured, compressed and restored (Figs. 2 and 13)",
+                    "Naturalness of each image (Fig. 10)", "collection cost (% of OO)"):
         assert section in text, section
-    for plot in ("miou_vs_bpp.png", "miou_vs_cost.png", "rate_distortion.png", "feature_alignment.png"):
+    for plot in ("miou_vs_bpp.png", "miou_vs_cost.png", "rate_distortion.png", "feature_alignment.png",
+                 "image_strips.png", "naturalness.png"):
         assert os.path.getsize(os.path.join(paths.run_dir, "report", plot)) > 1000
     assert "<table>" in open(html).read()
     _run_notebook(paths.run_dir)

@@ -8,7 +8,9 @@ from pipelines.report_data import parse_evaluator_id
     ("OO", 16.0), ("CO", 0.2), ("AO", 0.2), ("RO", 0.2 + 0.25 * 16), ("oO", 0.25 * 16),
     ("o+cO", 0.25 * 16 + 0.75 * 0.2), ("o+rO", 0.25 * 16 + 0.2)])
 def test_collection_cost_counts_privileged_at_png_rate_and_auxiliary_as_free(configuration, expected):
+    from pipelines.report import cost_percent
     assert collection_cost(configuration, 0.2, 16.0, 0.25) == pytest.approx(expected)
+    assert cost_percent(configuration, 0.2, 16.0, 0.25) == pytest.approx(100 * expected / 16.0)  # OO: 100%
 
 
 @pytest.mark.parametrize("component,parsed", [

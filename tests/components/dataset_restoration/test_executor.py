@@ -93,8 +93,9 @@ def test_every_image_of_the_split_is_restored_with_its_measures(compressed, rest
     sample = sorted(records, key=lambda r: features.parse_example(r)["image_id"])[:8]
     assert len(sample) >= 4
     expected = restoration.naturalness(sample)
-    assert set(expected) == {"original", "compressed", "restored"}
-    assert stats[0]["naturalness"] == pytest.approx(expected)
+    assert set(expected) == {"original", "compressed", "restored"} and len(expected["original"]) == len(sample) // 2
+    assert stats[0]["naturalness_images"] == pytest.approx(expected)
+    assert stats[0]["naturalness"] == pytest.approx({k: np.mean(v) for k, v in expected.items()})
 
 
 def test_examples_without_decoded_images_are_rejected_by_name(compressed, restorer, tmp_path):
