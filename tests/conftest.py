@@ -11,6 +11,13 @@ from PIL import Image
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+def pytest_collection_modifyitems(items):
+    """Every end-to-end test is also slow, so ``-m "not slow"`` is the quick tier."""
+    for item in items:
+        if item.get_closest_marker("e2e") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
 def save(path: str, array: np.ndarray, **kwargs) -> str:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     if path.lower().endswith((".tif", ".tiff")):
