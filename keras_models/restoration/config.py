@@ -83,7 +83,8 @@ class RestorationConfig:
       learning_rate, beta_1, beta_2: Adam (FineNet: 2e-4, 0.1, 0.9; RDN: 1e-3).
       decay_steps: the learning rate is divided by 10 after each of these steps.
       crop, batch_size: random training crops.
-      mixed_precision: train with the ``mixed_float16`` policy (GPUs).
+      mixed_precision: train with the ``mixed_float16`` policy where the GPUs support it
+        (``keras_models.distribute``; on by default in the paper presets, float32 elsewhere).
     """
 
     model: str = "finenet"
@@ -119,7 +120,7 @@ class RestorationConfig:
 
 # Appendix C: D=16, C=6, G=32, 256x256 patches, batch 1, Adam 1e-3, /10 at 80k and 150k.
 _RDN_PAPER = RestorationConfig(model="rdn", learning_rate=1e-3, beta_1=0.9, beta_2=0.999,
-                               decay_steps=(80_000, 150_000), vgg_weights=None)
+                               decay_steps=(80_000, 150_000), vgg_weights=None, mixed_precision=True)
 # CPU sizes for tests and the demo. No VGG weights ship offline, so the VGG term is off.
 _RDN_TINY = RestorationConfig(model="rdn", rdn=RdnConfig(blocks=4, layers=4, growth=16, features=32),
                               learning_rate=1e-3, beta_1=0.9, beta_2=0.999, decay_steps=(100_000,),
@@ -127,7 +128,7 @@ _RDN_TINY = RestorationConfig(model="rdn", rdn=RdnConfig(blocks=4, layers=4, gro
 
 PRESETS = {
     # Appendix B: batch 1, Adam(2e-4, 0.1, 0.9), /10 after 80k of ~135k iterations.
-    "finenet-paper": RestorationConfig(),
+    "finenet-paper": RestorationConfig(mixed_precision=True),
     # Table V's two distortion-trained RDNs ("maximising MS-SSIM or PSNR": the PSNR one
     # minimises the MSE), and an L1-trained one, a common artefact-removal objective.
     "rdn-psnr-paper": dataclasses.replace(_RDN_PAPER, rdn_loss="mse"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from keras_models import distribute
 from keras_models.restoration import losses
 from keras_models.restoration.config import RestorationConfig
 from keras_models.restoration.discriminator import MultiScaleDiscriminator
@@ -24,9 +25,7 @@ def adam(config: RestorationConfig) -> tf.keras.optimizers.Optimizer:
     values = [config.learning_rate / 10 ** i for i in range(len(config.decay_steps) + 1)]
     schedule = tf.keras.optimizers.schedules.PiecewiseConstantDecay(list(config.decay_steps), values)
     optimizer = tf.keras.optimizers.Adam(schedule, beta_1=config.beta_1, beta_2=config.beta_2)
-    if config.mixed_precision:
-        optimizer = tf.keras.mixed_precision.LossScaleOptimizer(optimizer)
-    return optimizer
+    return distribute.loss_scaled(optimizer)
 
 
 def _minimize(optimizer, tape, loss, variables):

@@ -27,7 +27,8 @@ class SegmentationTrainingConfig:
       scale_range: random scale (the paper: 0.5-2.0).
       batch_size, learning_rate, optimizer (``adam`` or ``sgd`` with momentum 0.9),
       poly_power: learning rate = lr * (1 - step / steps) ** poly_power.
-      mixed_precision: ``mixed_float16`` (GPUs).
+      mixed_precision: ``mixed_float16`` where the GPUs support it (``keras_models.distribute``;
+        float32 on a CPU whatever this says).
     """
 
     preset: str = "tiny"
@@ -133,7 +134,7 @@ def _optimizer(config: SegmentationTrainingConfig, steps: int) -> tf.keras.optim
         opt = tf.keras.optimizers.SGD(schedule, momentum=0.9)
     else:
         opt = tf.keras.optimizers.Adam(schedule)
-    return tf.keras.mixed_precision.LossScaleOptimizer(opt) if config.mixed_precision else opt
+    return distribute.loss_scaled(opt)
 
 
 def train(config: SegmentationTrainingConfig, num_classes: int, sources: Sequence[tf.data.Dataset], steps: int,

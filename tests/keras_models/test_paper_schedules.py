@@ -50,7 +50,7 @@ def test_cityscapes_paper_segmentation_is_deeplab_sgd_poly():
     path = os.path.join(os.path.dirname(config_lib.__file__), "configs", "cityscapes_paper.yaml")
     seg = config_lib.load_config(path).segmentation
     training, steps = seg.training, seg.steps
-    assert training.crop == (769, 769) and training.scale_range == (0.5, 2.0)
+    assert training.crop == (769, 769) and training.scale_range == (0.5, 2.0) and training.mixed_precision
     assert deeplab.preset(training.preset).aspp_rates == (6, 12, 18)  # output stride 16
     opt = seg_training._optimizer(training, steps)  # pylint: disable=protected-access
     assert float(opt.momentum) == pytest.approx(0.9)
