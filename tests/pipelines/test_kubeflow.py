@@ -32,3 +32,22 @@ def test_shipped_config_compiles(name, tmp_path):
             assert resources is None and image == "registry.example/dsr:test"
     beam_args = executors["ImageExampleGen_executor"]["container"]["args"]
     assert all(a in beam_args for a in config.beam_args)
+
+
+def test_cityscapes_paper_compiles_the_papers_grid(tmp_path):
+    """FineNet, RDN-PSNR and RDN-MS-SSIM on four MSH rates and their four BPG partners, AO with
+    a restorer of the auxiliary dataset, and every configuration of Tables II, III and V."""
+    out = tmp_path / "pipeline.json"
+    config = config_lib.load_config("cityscapes_paper")
+    kubeflow_runner.compile_pipeline(config, "registry.example/dsr:test", str(out), "gs://bucket/runs/paper")
+    tasks = set(json.loads(out.read_text())["pipelineSpec"]["root"]["dag"]["tasks"])
+    specs = [f"msh_q{k}" for k in (1, 2, 3, 4)] + [f"bpg_mmsh_q{k}" for k in (1, 2, 3, 4)]
+    for spec in specs:
+        for restorer in ("finenet", "rdn-psnr", "rdn-msssim", "finenet-aux"):
+            assert f"RestorationTrainer.{restorer}.{spec}" in tasks
+        for evaluator in ("comp-on-orig", "comp-on-comp", "rest-on-orig", "orig-on-rest", "auxrest-on-orig",
+                          "privrest-on-orig", "priv-comp-on-orig", "priv-rest-on-orig"):
+            assert any(t.startswith(f"Evaluator.{evaluator}.{spec}") for t in tasks), (evaluator, spec)
+        for restorer in ("finenet", "rdn-psnr", "rdn-msssim"):  # Table V: RO once per restorer
+            assert f"Evaluator.rest-on-orig.{spec}.{restorer}" in tasks
+    assert {"Evaluator.orig-on-orig", "Evaluator.priv-on-orig"} <= tasks
