@@ -14,7 +14,7 @@ from tfx import types
 from tfx.dsl.components.base import base_beam_executor
 from tfx.dsl.io import fileio
 from tfx.types import artifact_utils
-from tfx.utils import io_utils, path_utils
+from tfx.utils import path_utils
 
 import dataconf
 from components import examples_io, examples_output, measures
