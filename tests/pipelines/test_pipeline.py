@@ -34,7 +34,9 @@ def test_unknown_config_name_lists_shipped():
         config_lib.load_config("no-such-config")
 
 
-def _tiny_config(tmp_path):
+def _tiny_config(tmp_path, auxiliary_restorer=False):
+    """The small config of these tests; ``auxiliary_restorer`` adds AO (a restorer trained on
+    the auxiliary dataset, restoring the training set)."""
     data = {
         "name": "tiny",
         "demo_data": {"train": 4, "val": 2, "auxiliary": 2, "width": 64, "height": 32},
@@ -55,6 +57,11 @@ def _tiny_config(tmp_path):
                              "aspp_filters": 8, "decoder_filters": 8, "low_level_filters": 4}}},
         "serving": {"model_name": "segmenter", "configuration": "RO"},
     }
+    if auxiliary_restorer:
+        data["compression"]["splits"].append("auxiliary")
+        data["restoration"]["restorers"].append({**data["restoration"]["restorers"][0], "name": "finenet-aux",
+                                                 "source": "auxiliary"})
+        data["segmentation"]["configurations"].append("AO")
     path = tmp_path / "tiny.yaml"
     path.write_text(yaml.safe_dump(data))
     return config_lib.load_config(str(path))
@@ -197,7 +204,7 @@ def test_bad_restoration_or_segmentation_stage_is_named(tmp_path, section, chang
 
 @pytest.mark.e2e
 def test_local_run_writes_examples_statistics_and_metadata(tmp_path):
-    config = _tiny_config(tmp_path)
+    config = _tiny_config(tmp_path, auxiliary_restorer=True)
     local_runner.prepare_demo_data(config)
     stages = io.StringIO()
     paths = local_runner.run(config, str(tmp_path / "run"), stages=stages)
@@ -213,18 +220,22 @@ def test_local_run_writes_examples_statistics_and_metadata(tmp_path):
     assert glob.glob(os.path.join(root, "CodecTrainer", "model", "*", "Format-Serving", "q1", "saved_model.pb"))
     compressed = glob.glob(os.path.join(root, "Compression", "compressed_examples", "*", "Split-*"))
     assert sorted(os.path.basename(p) for p in compressed) == sorted(
-        f"Split-{s}__{k}" for s in ("train", "val", "privileged") for k in ("jpeg_q10", "msh_q1", "bpg_q40"))
+        f"Split-{s}__{k}" for s in ("train", "val", "privileged", "auxiliary") for k in ("jpeg_q10", "msh_q1", "bpg_q40"))
     assert glob.glob(os.path.join(root, "Compression", "rate_distortion", "*", "rate_distortion.png"))
     restorer = "finenet.jpeg_q10"
-    assert glob.glob(os.path.join(root, f"RestorationTrainer.{restorer}", "model", "*", "Format-Serving",
-                                  "saved_model.pb"))
+    for trainer in (restorer, "finenet-aux.jpeg_q10"):  # AO's restorer learned from the auxiliary pairs
+        model = glob.glob(os.path.join(root, f"RestorationTrainer.{trainer}", "model", "*", "Format-Serving"))
+        assert model and os.path.exists(os.path.join(model[0], "saved_model.pb"))
+        pairs = json.load(open(os.path.join(model[0], "restorer.json")))["pairs"]
+        wanted = "Split-auxiliary__jpeg_q10" if "aux" in trainer else "Split-privileged__jpeg_q10"
+        assert pairs and all(wanted in p for p in pairs), pairs
     for split in ("train", "val"):
         assert glob.glob(os.path.join(root, f"DatasetRestoration.{restorer}", "restored_examples", "*",
                                       f"Split-{split}__jpeg_q10", "*.gz"))
     assert glob.glob(os.path.join(root, f"DatasetRestoration.{restorer}", "restoration_measures", "*",
                                   "restoration.json"))
     for evaluator in ("orig-on-orig", "comp-on-comp.jpeg_q10", "rest-on-orig.jpeg_q10.finenet",
-                      "priv-comp-on-orig.jpeg_q10"):
+                      "priv-comp-on-orig.jpeg_q10", "auxrest-on-orig.jpeg_q10.finenet-aux"):
         evaluation = glob.glob(os.path.join(root, f"Evaluator.{evaluator}", "evaluation", "*"))
         assert evaluation, evaluator
         result = tfma.load_eval_result(evaluation[0])
@@ -248,7 +259,7 @@ def test_local_run_writes_examples_statistics_and_metadata(tmp_path):
     assert "<table>" in open(html).read()
     _run_notebook(paths.run_dir)
     models = layout.list_models(paths.serving_models)
-    assert set(models) == {"segmenter", "restorer-finenet-jpeg_q10"}
+    assert set(models) == {"segmenter", "restorer-finenet-jpeg_q10", "restorer-finenet-aux-jpeg_q10"}
     assert os.path.exists(os.path.join(paths.serving_models, layout.MODELS_CONFIG))
 
 
