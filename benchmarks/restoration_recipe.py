@@ -122,7 +122,8 @@ def table(log: str) -> str:
 def plot(log: str, path: str) -> str:
     """RO − CO per seed against restorer steps (one marker style per recipe), and the OR proxy
     curves of the rows that have one, from the ablation log; rows that score an earlier row's
-    restorer on further seeds (first seed not 0) are left to the table."""
+    restorer on further seeds (first seed not 0), and rows on other data than the first row's
+    (another generator seed: other baselines), are left to the table."""
     import matplotlib  # pylint: disable=g-import-not-at-top
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
@@ -130,8 +131,8 @@ def plot(log: str, path: str) -> str:
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 6), dpi=110)
     colours: dict = {}
     for r in rows:
-        if "RO-CO" not in r or r.get("seeds", [0])[0] != 0:
-            continue  # failures, and rows that score an earlier row's restorer on more seeds (table only)
+        if "RO-CO" not in r or r.get("seeds", [0])[0] != 0 or r.get("data") != rows[0].get("data"):
+            continue  # failures, more seeds for an earlier row's restorer, other data (table only)
         label = r["restorer"] + "".join(f" {k}={v}" for k, v in r.get("overrides", {}).items())
         marker = "s" if r["restorer"].startswith("rdn") else ("o" if len(r.get("overrides", {})) <= 1 else "^")
         colour = colours.setdefault(label, f"C{len(colours)}")
