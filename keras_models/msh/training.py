@@ -17,8 +17,16 @@ __all__ = ["crops", "train", "export"]
 
 
 def crops(images: tf.data.Dataset, config: MshConfig, seed: int = 0) -> tf.data.Dataset:
-    """uint8 [H, W, 3] images -> an endless, shuffled dataset of float crop batches."""
+    """uint8 [H, W, 3] images -> an endless, shuffled dataset of float crop batches.
+
+    Raises:
+      ValueError: no image is at least ``config.crop`` pixels in both sides (checked on the
+        images up to the first that is).
+    """
     size = config.crop
+    if next(iter(images.filter(lambda im: tf.reduce_all(tf.shape(im)[:2] >= size)).take(1)), None) is None:
+        raise ValueError(f"MSH training: no training image is at least {size}x{size} pixels, the crop size; "
+                         "lower crop or train on larger images")
 
     def crop(image):
         image = tf.image.random_crop(image, (size, size, 3), seed=seed)

@@ -142,3 +142,9 @@ def test_the_declared_downsampling_is_the_transforms_own():
     z = mm.hyper_analysis_transform(c)(y)
     assert y.shape[1:3] == (64 // mm.LATENT_DOWNSAMPLING, 96 // mm.LATENT_DOWNSAMPLING) == (4, 6)
     assert z.shape[1:3] == (-(-4 // mm.HYPER_DOWNSAMPLING), -(-6 // mm.HYPER_DOWNSAMPLING)) == (1, 2)  # ceil
+
+
+def test_images_smaller_than_the_crop_are_a_named_error():
+    images = tf.data.Dataset.from_tensor_slices(np.zeros((3, 12, 40, 3), np.uint8))
+    with pytest.raises(ValueError, match="no training image is at least 16x16 pixels, the crop size"):
+        training.train(msh_config.preset("tiny", crop=16, batch_size=2), images, steps=1)
