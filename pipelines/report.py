@@ -18,7 +18,7 @@ import numpy as np
 
 from image_codecs import rd_plot
 from pipelines import rate_accuracy_report, report_figures, seed_statistics as stats
-from pipelines.report_data import ReportData, collect
+from pipelines.report_data import ReportData, collect, restorer_name
 
 __all__ = ["write_report", "collection_cost", "cost_percent", "table_v", "summary_lines", "restoration_findings", "SUMMARY_FILE"]
 
@@ -98,10 +98,6 @@ def _seed_sections(data: ReportData) -> list[str]:
     return lines + [""]
 
 
-def _restorer_name(row: dict) -> str:
-    return row["component"].split(".")[1] if "component" in row else row["restorer"].split(":")[0]
-
-
 def restoration_findings(data: ReportData) -> list[str]:
     """The paper's restoration findings on each restored split, measured once per restorer:
     naturalness orders originals < adversarially restored < compressed (Table IV), and a
@@ -109,7 +105,7 @@ def restoration_findings(data: ReportData) -> list[str]:
     out = []
     by_split: dict = {}
     for r in data.restoration:
-        by_split.setdefault(r["split"], {})[_restorer_name(r)] = r
+        by_split.setdefault(r["split"], {})[restorer_name(r)] = r
     for split, rows in sorted(by_split.items()):
         for name, r in sorted(rows.items()):
             nat = r.get("naturalness") or {}
@@ -140,7 +136,7 @@ def table_v(data: ReportData) -> dict[str, tuple[list[str], list[list]]]:
     for r in data.restoration:
         split, _, spec = r["split"].partition("__")
         if split == "train" and spec:
-            by_spec.setdefault(spec, {})[_restorer_name(r)] = r
+            by_spec.setdefault(spec, {})[restorer_name(r)] = r
 
     def miou(configuration, spec, restorer):
         values = [v for (_, c, s, rest), seeds in data.seed_groups.items()
@@ -163,13 +159,6 @@ def table_v(data: ReportData) -> dict[str, tuple[list[str], list[list]]]:
     return out
 
 
-def _plt():
-    import matplotlib  # pylint: disable=g-import-not-at-top
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
-    return plt
-
-
 def _save_miou_plot(plt, fig, ax, xlabel: str, path: str) -> str:
     ax.set_xlabel(xlabel)
     ax.set_ylabel("mIoU (%)")
@@ -187,7 +176,7 @@ def _plot_miou_vs_bpp(data: ReportData, path: str, x: str = "bpp") -> Optional[s
     rows = [r for r in data.evaluations if not math.isnan(r.miou)]
     if not rows:
         return None
-    plt = _plt()
+    plt = report_figures.pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 4.2), dpi=110)
     for name in sorted({r.configuration for r in rows}):
         if name == "OO" and x == "bpp":
@@ -218,7 +207,7 @@ def _plot_privileged_sweep(data: ReportData, path: str) -> Optional[str]:
     rows = [r for r in data.evaluations if r.configuration in ("oO", "rO", "RO") and r.privileged_fraction > 0]
     if len({r.privileged_fraction for r in rows}) < 2:
         return None
-    plt = _plt()
+    plt = report_figures.pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 4.2), dpi=110)
     for name in ("oO", "rO", "RO"):
         for frac in sorted({r.privileged_fraction for r in rows}):
@@ -233,7 +222,7 @@ def _plot_alignment(alignment: dict, path: str) -> Optional[tuple[str, dict]]:
     means = alignment.get("means")
     if not means:
         return None
-    plt = _plt()
+    plt = report_figures.pyplot()
     original = np.asarray(means["original"])
     fig, axes = plt.subplots(1, 2, figsize=(9, 4.2), dpi=110)
     correlations = {}

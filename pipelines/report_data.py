@@ -205,6 +205,12 @@ def _alignment(root: str, limit: int = 24) -> dict:
     return {"split": os.path.basename(splits[0])[len("Split-"):], "restorer": restored[0], "means": means}
 
 
+def restorer_name(row: dict) -> str:
+    """The restorer of a ``restoration.json`` row: from its DatasetRestoration component id
+    (``DatasetRestoration.<restorer>.<spec>``), else from the row's ``<restorer>:<pairs>``."""
+    return row["component"].split(".")[1] if "component" in row else row["restorer"].split(":")[0]
+
+
 def _restorer_models(root: str) -> dict:
     """{restorer name: ``finenet`` or ``rdn``} from the RestorationTrainers' ``restorer.json``."""
     out = {}

@@ -11,22 +11,27 @@ from typing import Optional
 import numpy as np
 
 from image_datasets import features
-from pipelines.report_data import latest_artifact
+from pipelines.report_data import latest_artifact, restorer_name
 
-__all__ = ["read_strips", "plot_strips", "plot_naturalness"]
+__all__ = ["read_strips", "plot_strips", "plot_naturalness", "pyplot"]
 
 CROP = 256  # the side of the crop shown, or the image's own size when smaller
 
 
 def _first_example(split_dir: str) -> Optional[dict]:
-    """The example with the smallest image id in an Examples split folder (parsed)."""
+    """The example with the smallest image id in an Examples split folder, parsed (only that
+    one's images are decoded)."""
     import tensorflow as tf  # pylint: disable=g-import-not-at-top
     files = sorted(glob.glob(os.path.join(split_dir, "*.gz")))
     if not files:
         return None
-    records = [r.numpy() for r in tf.data.TFRecordDataset(files, compression_type="GZIP")]
-    parsed = [features.parse_example(r) for r in records]
-    return min(parsed, key=lambda e: e[features.IMAGE_ID]) if parsed else None
+
+    def image_id(record: bytes) -> str:
+        return tf.train.Example.FromString(record).features.feature[features.IMAGE_ID].bytes_list.value[0].decode()
+
+    records = (r.numpy() for r in tf.data.TFRecordDataset(files, compression_type="GZIP"))
+    first = min(records, key=image_id, default=None)
+    return None if first is None else features.parse_example(first)
 
 
 def _crop(image: np.ndarray) -> np.ndarray:
@@ -65,7 +70,8 @@ def read_strips(root: str, split: str = "val") -> list[dict]:
     return out
 
 
-def _plt():
+def pyplot():
+    """matplotlib's pyplot on the file-only Agg backend (imported when a plot is drawn)."""
     import matplotlib  # pylint: disable=g-import-not-at-top
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
@@ -76,7 +82,7 @@ def plot_strips(strips: list[dict], path: str) -> Optional[str]:
     """One row per codec spec, one panel per image; the caption under each panel."""
     if not strips:
         return None
-    plt = _plt()
+    plt = pyplot()
     cols = max(len(s["panels"]) for s in strips)
     fig, axes = plt.subplots(len(strips), cols, figsize=(2.6 * cols, 2.9 * len(strips)), dpi=110, squeeze=False)
     for row, strip in zip(axes, strips):
@@ -99,7 +105,7 @@ def plot_naturalness(restoration_rows: list[dict], path: str) -> Optional[str]:
     rows = [r for r in restoration_rows if r.get("naturalness_images")]
     if not rows:
         return None
-    plt = _plt()
+    plt = pyplot()
     fig, axes = plt.subplots(1, len(rows), figsize=(4.2 * len(rows), 3.2), dpi=110, squeeze=False)
     for ax, r in zip(axes[0], rows):
         values = r["naturalness_images"]
@@ -107,8 +113,7 @@ def plot_naturalness(restoration_rows: list[dict], path: str) -> Optional[str]:
         bins = np.linspace(everything.min(), everything.max(), 16)
         for kind, colour in (("original", "tab:green"), ("compressed", "tab:red"), ("restored", "tab:blue")):
             ax.hist(values[kind], bins=bins, alpha=0.5, color=colour, label=kind)
-        name = r["component"].split(".")[1] if "component" in r else r["restorer"]
-        ax.set_title(f"{r['split']} ({name})", fontsize=9)
+        ax.set_title(f"{r['split']} ({restorer_name(r)})", fontsize=9)
         ax.set_xlabel("naturalness index (lower: closer to originals)", fontsize=8)
     axes[0][0].set_ylabel("images")
     axes[0][0].legend(fontsize=8)

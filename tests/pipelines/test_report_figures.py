@@ -31,3 +31,16 @@ def test_nothing_is_drawn_without_data(tmp_path):
     assert report_figures.plot_naturalness([{"split": "x", "naturalness": {"original": 1.0}}],
                                            str(tmp_path / "n.png")) is None
     assert not list(tmp_path.iterdir())
+
+
+def test_the_strip_example_is_the_one_with_the_smallest_id(tmp_path):
+    import tensorflow as tf  # pylint: disable=g-import-not-at-top
+    from image_datasets import features  # pylint: disable=g-import-not-at-top
+    rng = np.random.default_rng(1)
+    with tf.io.TFRecordWriter(str(tmp_path / "part-0.gz"), options="GZIP") as writer:
+        for image_id in ("c", "a", "b"):
+            image = rng.integers(0, 256, (8, 8, 3), dtype=np.uint8)
+            writer.write(features.make_example(image, None, image_id, "test", "val").SerializeToString())
+    first = report_figures._first_example(str(tmp_path))  # pylint: disable=protected-access
+    assert first["image_id"] == "a" and first["image"].shape == (8, 8, 3)
+    assert report_figures._first_example(str(tmp_path / "empty")) is None  # pylint: disable=protected-access
