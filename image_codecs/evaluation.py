@@ -38,7 +38,8 @@ class Measurement(Scores):
 
     def numbers(self) -> dict[str, float]:
         """The scores and times by field name (what ``evaluate`` averages)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in ("bitstream", "decoded")}
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                if f.name not in ("bitstream", "decoded")}
 
 
 def scores(original: np.ndarray, decoded: np.ndarray, nbytes: int, who: str = "decoded image") -> Scores:

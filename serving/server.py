@@ -229,9 +229,12 @@ class _WaitingRoom:
         self._wake_write.send(b"\0")
 
     def _run(self) -> None:
-        deadlines: dict = {}  # socket -> (deadline, address), oldest first
+        # socket -> (deadline, address). Every wait is ``timeout`` long and entries are added as
+        # they arrive, so the dict is in deadline order: the first entry expires first.
+        deadlines: dict = {}
         while not self._closed:
-            wait = min((d for d, _ in deadlines.values()), default=time.monotonic() + 60) - time.monotonic()
+            first = next(iter(deadlines.values()), (time.monotonic() + 60, None))[0]
+            wait = first - time.monotonic()
             ready = [key.fileobj for key, _ in self._selector.select(max(wait, 0))]
             if self._wake_read in ready:
                 self._wake_read.recv(4096)
@@ -249,8 +252,8 @@ class _WaitingRoom:
                     self._selector.unregister(sock)
                     self._dispatch(sock, address)
             now = time.monotonic()
-            for sock in [s for s, (d, _) in deadlines.items() if d <= now]:
-                self._drop(sock, deadlines)
+            while deadlines and next(iter(deadlines.values()))[0] <= now:
+                self._drop(next(iter(deadlines)), deadlines)
         for sock in list(deadlines):
             self._drop(sock, deadlines)
 
