@@ -15,8 +15,8 @@ if [ -z "${DSR_TEST_WORKERS:-}" ]; then
 fi
 parallel=()
 if [ "$DSR_TEST_WORKERS" -ge 2 ]; then
-  # One test at a time per worker: the longest tests come first (tests/conftest.py) and spread
-  # over the workers instead of queueing behind each other.
-  parallel=(-n "$DSR_TEST_WORKERS" --dist load --maxschedchunk 1)
+  # Tests go to the workers in the order tests/conftest.py gives (the longest first), one at a
+  # time, except that a module's tests sharing a module fixture go together (built once).
+  parallel=(-n "$DSR_TEST_WORKERS" --dist loadgroup --no-loadscope-reorder)
 fi
 exec .venv/bin/python -m pytest "${parallel[@]}" "$@"

@@ -11,13 +11,26 @@ from PIL import Image
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+def _module_fixture_users(item) -> bool:
+    """Whether ``item`` uses a module- or session-scoped fixture defined in its own module (a
+    trained model, a running server): such a module's tests share one worker, which builds the
+    fixture once."""
+    module = item.nodeid.split("::")[0]
+    info = getattr(item, "_fixtureinfo", None)
+    return bool(info) and any(d.scope in ("module", "session") and d.baseid == module
+                              for name in info.names_closure for d in info.name2fixturedefs.get(name, ()))
+
+
 def pytest_collection_modifyitems(items):
-    """Every end-to-end test is also slow, so ``-m "not slow"`` is the quick tier; the
-    end-to-end tests run first, then the other slow ones, so that with several workers
-    (``-n 2``) the longest tests start at once instead of ending the run on one worker."""
+    """Every end-to-end test is also slow, so ``-m "not slow"`` is the quick tier. For parallel
+    workers (``scripts/test.sh``: ``-n 2 --dist loadgroup``) the end-to-end tests come first,
+    then the other slow ones, so that the longest tests start at once instead of ending the run
+    on one worker; and the tests of a module that share a module fixture form one group."""
     for item in items:
         if item.get_closest_marker("e2e") and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.slow)
+        if _module_fixture_users(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     items.sort(key=lambda item: (not item.get_closest_marker("e2e"), not item.get_closest_marker("slow")))
 
 

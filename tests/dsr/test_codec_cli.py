@@ -52,6 +52,7 @@ def test_target_bpp_and_quality_are_exclusive(tmp_path, rng, capsys):
     assert "exactly one of" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_train_exports_an_ir2i_model_the_codec_uses(tmp_path, rng, capsys):
     for i in range(2):
         _image(tmp_path, rng, f"t{i}.png", size=(64, 64))

@@ -93,6 +93,7 @@ class _FirstLayout(tf.Module):
                                   autograph=False)
 
 
+@pytest.mark.slow
 def test_models_exported_in_the_first_layout_code_the_same_streams(tmp_path):
     config = ic.preset("ir2i-tiny", stages=3)
     tf.random.set_seed(1)
@@ -164,6 +165,7 @@ def test_wavefront_coding_equals_raster_order_partial_context_coding(models):
     assert np.abs(decoded.astype(int) - expected).max() <= 1
 
 
+@pytest.mark.slow
 def test_quality_does_not_decrease_with_more_stages(tmp_path):
     model = _export(tmp_path, "r2i-decoding-tiny", steps=150, stages=4)
     images = _smooth(4, 64, 96, seed=11)

@@ -32,6 +32,7 @@ def test_patch_pairs_put_the_patch_bottom_right_of_its_context():
     assert found
 
 
+@pytest.mark.slow
 def test_short_training_lowers_every_stage_loss_and_resumes(tmp_path):
     config = ic.preset("r2i-decoding-tiny", stages=4)
     images = tf.data.Dataset.from_tensor_slices(smooth_images())

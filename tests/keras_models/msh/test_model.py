@@ -89,6 +89,7 @@ def test_codec_round_trip_through_saved_model_counts_every_byte(trained):
     assert msh_codec.MshCodec.available_qualities(model=path) == [1]
 
 
+@pytest.mark.slow
 def test_folder_of_rate_points_resolves_by_quality(trained, tmp_path):
     """A Trainer's folder of ``q<k>`` models: quality k codes with model q<k>."""
     import shutil  # pylint: disable=g-import-not-at-top

@@ -27,6 +27,7 @@ def test_pair_crops_are_aligned_and_scaled_to_unit_range():
     np.testing.assert_array_equal(a.numpy(), b.numpy())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["finenet-tiny", "rdn-tiny"])
 def test_training_resumes_from_the_last_checkpoint(tmp_path, name):
     config = rc.preset(name, **(TINY if name.startswith("finenet") else dict(crop=32, batch_size=2)))
