@@ -27,8 +27,10 @@ class SegmentationTrainerConfig:
       training_domain: ``O``, ``C``, ``R``, ``A``, ``o``, ``r``, ``o+c`` or ``o+r``.
       training: the network and optimisation.
       num_classes, class_names: the label set (names recorded with the model).
-      privileged_fraction: the ingestion's, recorded with the model (the privileged images
-        themselves are the examples ingestion flagged ``privileged``, tiles included).
+      privileged_fraction: the share of the training images that are privileged for this
+        configuration (its ``@`` fraction, else the ingestion's); the privileged images are the
+        first of ingestion's ranking (``examples_io.is_privileged``, tiles with their image).
+        Recorded with the model.
       seed: initialisation, crops and data order.
     """
 
@@ -42,21 +44,21 @@ class SegmentationTrainerConfig:
 
 def source_datasets(files: list[str], domain: str, privileged_fraction: float = 0.0) -> list[tf.data.Dataset]:
     """One dataset of ``(uint8 image, uint8 label, float weight)`` per training source of
-    ``domain`` (see ``configurations.TrainingSource``); privileged sources keep the examples
-    ingestion flagged ``privileged``, the others the rest."""
+    ``domain`` (see ``configurations.TrainingSource``); privileged sources keep the examples of
+    the images privileged at ``privileged_fraction``, the others the rest."""
     sources = configurations.TRAINING[domain].sources
     if any(s.subset != "all" for s in sources) and privileged_fraction <= 0:
         raise ValueError(f"training domain {domain!r} needs privileged images, but privileged_fraction is 0")
     out = []
     for source in sources:
         spec = {source.feature: tf.io.FixedLenFeature([], tf.string),
-                features.LABEL: tf.io.FixedLenFeature([], tf.string),
-                features.PRIVILEGED: tf.io.FixedLenFeature([], tf.int64, default_value=0)}
+                features.LABEL: tf.io.FixedLenFeature([], tf.string), **examples_io.PRIVILEGED_FEATURES}
         data = tf.data.TFRecordDataset(files, compression_type="GZIP").map(
             lambda r, spec=spec: tf.io.parse_single_example(r, spec))
         if source.subset != "all":
-            keep = int(source.subset == "privileged")
-            data = data.filter(lambda ex, keep=keep: tf.equal(ex[features.PRIVILEGED], keep))
+            keep = source.subset == "privileged"
+            data = data.filter(lambda ex, keep=keep: tf.equal(
+                examples_io.is_privileged(ex, privileged_fraction), keep))
         out.append(data.map(lambda ex, f=source.feature, w=source.weight: (
             tf.io.decode_png(ex[f], channels=3), tf.io.decode_png(ex[features.LABEL], channels=1)[..., 0],
             tf.constant(w, tf.float32)), num_parallel_calls=tf.data.AUTOTUNE))

@@ -15,7 +15,8 @@ import tensorflow as tf
 from image_datasets import image_files
 
 __all__ = [
-    "IMAGE", "LABEL", "IMAGE_ID", "DATASET", "SPLIT", "HEIGHT", "WIDTH",
+    "IMAGE", "LABEL", "IMAGE_ID", "DATASET", "SPLIT", "HEIGHT", "WIDTH", "PRIVILEGED", "PRIVILEGED_RANK",
+    "PRIVILEGED_POOL",
     "BITSTREAM", "DECODED", "CODEC", "QUALITY", "BPP", "PSNR", "MS_SSIM", "MS_SSIM_DB",
     "ENCODE_MS", "DECODE_MS", "RESTORED", "RESTORER", "RESTORED_PSNR", "RESTORED_MS_SSIM_DB",
     "make_example", "parse_example",
@@ -32,6 +33,11 @@ WIDTH = "width"
 # holds their originals), else 0: the one record of that choice, which every later artifact
 # copies (tiles of one source image share it).
 PRIVILEGED = "privileged"
+# The train examples' place in ingestion's seeded ranking of the train images and the number of
+# images ranked (``image_datasets.ingest.privileged_count``): the privileged images of any smaller
+# fraction, so that one run trains at several fractions (the paper's Fig. 8). -1 and 0 elsewhere.
+PRIVILEGED_RANK = "privileged_rank"
+PRIVILEGED_POOL = "privileged_pool"
 # Added by the compression Transform.
 BITSTREAM = "bitstream"
 DECODED = "decoded"
@@ -59,7 +65,8 @@ def _int(value: int) -> tf.train.Feature:
 
 
 def make_example(image: np.ndarray, label: Optional[np.ndarray], image_id: str, dataset: str,
-                 split: str, privileged: bool = False) -> tf.train.Example:
+                 split: str, privileged: bool = False, privileged_rank: int = -1,
+                 privileged_pool: int = 0) -> tf.train.Example:
     """Builds the ingestion example for ``uint8[H, W, 3]`` image and ``uint8[H, W]`` label."""
     if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
         raise ValueError(f"{image_id}: image must be uint8[H, W, 3], got {image.dtype}{list(image.shape)}")
@@ -71,6 +78,8 @@ def make_example(image: np.ndarray, label: Optional[np.ndarray], image_id: str, 
         HEIGHT: _int(image.shape[0]),
         WIDTH: _int(image.shape[1]),
         PRIVILEGED: _int(privileged),
+        PRIVILEGED_RANK: _int(privileged_rank),
+        PRIVILEGED_POOL: _int(privileged_pool),
     }
     if label is not None:
         if label.shape != image.shape[:2] or label.dtype != np.uint8:

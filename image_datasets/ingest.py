@@ -20,8 +20,8 @@ from image_datasets.inria import InriaOptions, InriaReader
 from image_datasets.reader import DatasetReader, Sample
 from image_datasets.sdd import SddOptions, SddReader
 
-__all__ = ["AuxiliarySpec", "IngestConfig", "make_reader", "plan_samples", "select_privileged", "label_table",
-           "ImagesReader", "DATASETS", "fingerprint_patterns"]
+__all__ = ["AuxiliarySpec", "IngestConfig", "make_reader", "plan_samples", "select_privileged", "privileged_ranks",
+           "privileged_count", "label_table", "ImagesReader", "DATASETS", "fingerprint_patterns"]
 
 DATASETS = ("cityscapes", "inria", "sdd", "folder")
 _IMAGE_EXT = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
@@ -123,15 +123,29 @@ def label_table(config: IngestConfig) -> labels.LabelTable:
     return tables[config.dataset]()
 
 
+def privileged_ranks(image_ids: list[str], seed: int = 0) -> dict[str, int]:
+    """Each id's place (0 first) in a seeded hash ranking: deterministic and independent of
+    input order."""
+    ranked = sorted(image_ids, key=lambda i: hashlib.sha256(f"{seed}:{i}".encode()).hexdigest())
+    return {image_id: rank for rank, image_id in enumerate(ranked)}
+
+
+def privileged_count(fraction: float, pool: int) -> int:
+    """How many of ``pool`` ranked images a privileged ``fraction`` takes: ``round(fraction *
+    pool)``, halves to even (``components.examples_io.privileged_filter`` computes the same in
+    TensorFlow)."""
+    return round(fraction * pool)
+
+
 def select_privileged(image_ids: list[str], fraction: float, seed: int = 0) -> set[str]:
-    """Chooses ``round(fraction * N)`` ids by a seeded hash rank.
+    """Chooses ``privileged_count(fraction, N)`` ids, the first of ``privileged_ranks``.
 
     Deterministic, independent of input order, and nested: with the same seed, the
     12.5% choice is a subset of the 25% choice, which is a subset of the 50% choice.
     """
-    count = round(fraction * len(image_ids))
-    ranked = sorted(image_ids, key=lambda i: hashlib.sha256(f"{seed}:{i}".encode()).hexdigest())
-    return set(ranked[:count])
+    ranks = privileged_ranks(image_ids, seed)
+    count = privileged_count(fraction, len(ranks))
+    return {image_id for image_id, rank in ranks.items() if rank < count}
 
 
 def _printable_id(image_id: str) -> str:
@@ -178,9 +192,11 @@ def plan_samples(config: IngestConfig) -> tuple[dict[str, list[Sample]], Dataset
     if config.max_images_per_split:
         splits = {k: v[: config.max_images_per_split] for k, v in splits.items()}
     if "train" in splits and config.privileged_fraction > 0:
-        chosen = select_privileged([s.image_id for s in splits["train"]], config.privileged_fraction,
-                                   config.privileged_seed)
-        splits["train"] = [dataclasses.replace(s, privileged=s.image_id in chosen) for s in splits["train"]]
+        ranks = privileged_ranks([s.image_id for s in splits["train"]], config.privileged_seed)
+        count, pool = privileged_count(config.privileged_fraction, len(ranks)), len(ranks)
+        splits["train"] = [dataclasses.replace(s, privileged=ranks[s.image_id] < count,
+                                               privileged_rank=ranks[s.image_id], privileged_pool=pool)
+                           for s in splits["train"]]
         splits["privileged"] = [dataclasses.replace(s, split="privileged") for s in splits["train"] if s.privileged]
     aux_reader = None
     if config.auxiliary is not None:

@@ -41,6 +41,11 @@ class Sample:
     image_path: str
     label_path: Optional[str] = None
     privileged: bool = False  # chosen as privileged by ingestion (train and privileged splits)
+    # Its place in ingestion's seeded ranking of the train images (0 = chosen first) and the
+    # number of images ranked: with any fraction f, the images ranked below
+    # ``ingest.privileged_count(f, pool)`` are that fraction's privileged ones. -1 / 0 elsewhere.
+    privileged_rank: int = -1
+    privileged_pool: int = 0
 
 
 @dataclasses.dataclass

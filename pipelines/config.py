@@ -83,6 +83,10 @@ class RestorerSpec:
         (configurations R, r), ``auxiliary`` (configuration A: another dataset), or
         ``extra`` (unlabeled images of the same dataset).
       steps: training steps.
+      fractions: a ``privileged`` restorer is also trained at each smaller privileged fraction
+        the segmentation configurations name (``rO@0.125``: one more restorer per fraction,
+        learning from that fraction's pairs); False keeps it at the ingestion's fraction (as the
+        paper compares its RDN baselines at 50% only).
     """
 
     name: str
@@ -91,6 +95,7 @@ class RestorerSpec:
     steps: int = 2000
     seed: int = 0
     overrides: dict[str, Any] = dataclasses.field(default_factory=dict)
+    fractions: bool = True
 
     def __post_init__(self):
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,30}", self.name):
@@ -254,6 +259,18 @@ class ExperimentConfig:
         return [r for r in self.restoration.restorers
                 if (not named or r.name in named) and ((r.source == "privileged") == (source_kind == "privileged"))]
 
+    def restorers_for(self, configuration: Configuration) -> list[RestorerSpec]:
+        """The restorers whose restored sets serve ``configuration``: one trained model per
+        restorer; at a smaller privileged fraction than the ingestion's, only restorers with
+        ``fractions``."""
+        kind = configuration.needs_restorer
+        if kind is None:
+            return []
+        restorers = self.segmentation_restorers(kind)
+        if configuration.restorer_fraction(self.ingest.privileged_fraction) is not None:
+            restorers = [r for r in restorers if r.fractions]
+        return restorers
+
     def _check_segmentation(self):
         seg = self.segmentation
         needs_codec = [c.name for c in seg.parsed if c.needs_codec and not (c.sweepable and seg.sweeps)]
@@ -274,8 +291,9 @@ class ExperimentConfig:
             kind = c.needs_restorer
             if kind is None:
                 continue
-            if not self.segmentation_restorers(kind):
-                raise ValueError(f"configuration {c} needs a restorer trained on {kind} data: add one to "
+            if not self.restorers_for(c):
+                at = " that is trained at smaller fractions (fractions: true)" if c.fraction is not None else ""
+                raise ValueError(f"configuration {c} needs a restorer trained on {kind} data{at}: add one to "
                                  "restoration.restorers (and to segmentation.restorers if that is set)")
             restored_specs = set(self.restoration.specs)
             missing = sorted(set(seg.specs) - restored_specs)
@@ -288,6 +306,11 @@ class ExperimentConfig:
                 raise ValueError(f"configuration {c} needs restored splits {missing}: add them to restoration.splits")
         if self.ingest.privileged_fraction <= 0 and any(c.uses_privileged_ids for c in seg.parsed):
             raise ValueError("configurations oO, o+cO and o+rO need ingest.privileged_fraction > 0")
+        larger = [c.name for c in seg.parsed if c.fraction is not None and c.fraction > self.ingest.privileged_fraction]
+        if larger:
+            raise ValueError(f"configurations {larger} ask for more privileged images than "
+                             f"ingest.privileged_fraction ({self.ingest.privileged_fraction:g}), which is the largest "
+                             "fraction a run holds: raise it")
 
     def _check_sweeps(self):
         seg = self.segmentation

@@ -1,7 +1,9 @@
 """The pipeline factory: ``create_pipeline(config, run_dir)`` wires the components.
 
-Pure wiring, no I/O. Later stages (compression, restoration, segmentation, evaluation,
-push) are added here as their components land.
+Pure wiring, no I/O: ingestion, statistics, MSH training, compression, restorer training and
+dataset restoration, segmentation training and evaluation per configuration, and the Pushers.
+What a configuration reads and how its components are named is the configuration's
+(``keras_models.segmentation.configurations``).
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from keras_models.segmentation.configurations import Configuration
 from pipelines import evaluation
 from pipelines.config import ExperimentConfig
 
-__all__ = ["create_pipeline", "RunPaths", "restoration_id", "segmentation_ids", "SEED_PREFIX"]
+__all__ = ["create_pipeline", "RunPaths", "restoration_id"]
 
 
 class RunPaths:
@@ -93,50 +95,41 @@ def create_pipeline(config: ExperimentConfig, run_dir: str, pipeline_root: str |
     )
 
 
-def restoration_id(kind: str, restorer: str, spec_key: str) -> str:
-    """``RestorationTrainer.finenet.jpeg_q5`` / ``DatasetRestoration.finenet.jpeg_q5``."""
-    return f"{kind}.{restorer}.{spec_key}"
+def restoration_id(kind: str, restorer: str, spec_key: str, fraction: float | None = None) -> str:
+    """``RestorationTrainer.finenet.jpeg_q5`` / ``DatasetRestoration.finenet.jpeg_q5``; a
+    restorer that learns from a smaller privileged fraction than the ingestion's ends with the
+    fraction's word (``RestorationTrainer.finenet.jpeg_q5.f0_125``)."""
+    parts = [kind, restorer, spec_key] + ([configurations.fraction_word(fraction)] if fraction is not None else [])
+    return ".".join(parts)
 
 
 def _restoration(config: ExperimentConfig, compression: Compression) -> dict:
-    """{(restorer name, spec key): (RestorationTrainer, DatasetRestoration)}."""
+    """{(restorer name, spec key, fraction): (RestorationTrainer, DatasetRestoration)}; fraction
+    None for restorers that learn from every pair of their split."""
     stage, out = config.restoration, {}
+    ingested = config.ingest.privileged_fraction
+    fractions = sorted({c.restorer_fraction(ingested) for c in (config.segmentation.parsed
+                                                                if config.segmentation else [])} - {None})
+    privileged = {r.name for r in config.segmentation_restorers("privileged") if r.fractions}
     for key in stage.specs:
         for r in stage.restorers:
-            pairs = split_name(r.source, key)
-            trainer = tfx.components.Trainer(
-                run_fn="components.restoration_trainer.run_fn",
-                examples=compression.outputs["compressed_examples"],
-                train_args=tfx.proto.TrainArgs(splits=[pairs], num_steps=r.steps),
-                eval_args=tfx.proto.EvalArgs(splits=[pairs], num_steps=1),
-                custom_config=dataconf.to_dict(RestorationTrainerConfig(r.preset, dict(r.overrides), r.seed,
-                                                                        f"{r.name}:{pairs}")),
-            ).with_id(restoration_id("RestorationTrainer", r.name, key))
-            restorer = DatasetRestoration(
-                compressed_examples=compression.outputs["compressed_examples"], model=trainer.outputs["model"],
-                splits=[split_name(s, key) for s in stage.splits], tiles=stage.tiles,
-            ).with_id(restoration_id("DatasetRestoration", r.name, key))
-            out[(r.name, key)] = (trainer, restorer)
+            for fraction in [None] + (fractions if r.name in privileged else []):
+                pairs = split_name(r.source, key)
+                name = r.name + ("" if fraction is None else f"@{fraction:g}")  # as the report names it
+                trainer = tfx.components.Trainer(
+                    run_fn="components.restoration_trainer.run_fn",
+                    examples=compression.outputs["compressed_examples"],
+                    train_args=tfx.proto.TrainArgs(splits=[pairs], num_steps=r.steps),
+                    eval_args=tfx.proto.EvalArgs(splits=[pairs], num_steps=1),
+                    custom_config=dataconf.to_dict(RestorationTrainerConfig(r.preset, dict(r.overrides), r.seed,
+                                                                            f"{name}:{pairs}", fraction)),
+                ).with_id(restoration_id("RestorationTrainer", r.name, key, fraction))
+                restorer = DatasetRestoration(
+                    compressed_examples=compression.outputs["compressed_examples"], model=trainer.outputs["model"],
+                    splits=[split_name(s, key) for s in stage.splits], tiles=stage.tiles,
+                ).with_id(restoration_id("DatasetRestoration", r.name, key, fraction))
+                out[(r.name, key, fraction)] = (trainer, restorer)
     return out
-
-
-SEED_PREFIX = "seed"
-
-
-def segmentation_ids(configuration: Configuration, spec_key: str | None = None,
-                     restorer: str | None = None, seed: int = 0) -> tuple[str, str]:
-    """(trainer id, evaluator id), e.g. ``SegmentationTrainer.comp.jpeg_q5`` and
-    ``Evaluator.comp-on-orig.jpeg_q5``. Domains are spelled out (``orig``, ``priv-rest``...)
-    because Kubeflow task names are case-insensitive (``OO`` vs ``oO``). A training seed other
-    than 0 ends both ids (``.seed2``), so seed 0 keeps the ids (and the cache) of a one-seed run."""
-    c, train = configuration, configuration.training
-    trainer_parts = [spec_key] if train.reads != configurations.INGESTED else []
-    if train.reads == configurations.RESTORED:
-        trainer_parts.append(restorer)
-    evaluator_parts = ([spec_key] if c.needs_codec else []) + ([restorer] if c.needs_restorer else [])
-    suffix = [f"{SEED_PREFIX}{seed}"] if seed else []
-    return (".".join(["SegmentationTrainer", train.word] + trainer_parts + suffix),
-            ".".join(["Evaluator", f"{train.word}-on-{c.testing.word}"] + evaluator_parts + suffix))
 
 
 def _segmentation(config: ExperimentConfig, example_gen, compression, restored: dict) -> list:
@@ -144,25 +137,27 @@ def _segmentation(config: ExperimentConfig, example_gen, compression, restored: 
     num_classes, class_names, small = _label_info(ingest)
     trainers, components = {}, []
 
-    def domain_split(reads: str, split: str, key, restorer):
-        """The Examples channel and split name a domain reading ``reads`` takes ``split`` from."""
+    def domain_split(c: Configuration, reads: str, split: str, key, restorer):
+        """The Examples channel and split name ``c``'s domain reading ``reads`` takes ``split`` from."""
         if reads == configurations.INGESTED:
             return example_gen.outputs["examples"], split
         if reads == configurations.COMPRESSED:
             return compression.outputs["compressed_examples"], split_name(split, key)
-        return restored[(restorer, key)][1].outputs["restored_examples"], split_name(split, key)
+        fraction = c.restorer_fraction(ingest.privileged_fraction)
+        return restored[(restorer, key, fraction)][1].outputs["restored_examples"], split_name(split, key)
 
     def trainer_for(c: Configuration, key, restorer, seed):
-        trainer_id, _ = segmentation_ids(c, key, restorer, seed)
+        trainer_id, _ = configurations.component_ids(c, key, restorer, seed)
         if trainer_id in trainers:
             return trainers[trainer_id]
-        examples, split = domain_split(c.training.reads, "train", key, restorer)
+        examples, split = domain_split(c, c.training.reads, "train", key, restorer)
         trainer = tfx.components.Trainer(
             run_fn="components.segmentation_trainer.run_fn", examples=examples,
             train_args=tfx.proto.TrainArgs(splits=[split], num_steps=seg.steps),
             eval_args=tfx.proto.EvalArgs(splits=[split], num_steps=1),
             custom_config=dataconf.to_dict(SegmentationTrainerConfig(
-                c.train, seg.training, num_classes, tuple(class_names), ingest.privileged_fraction, seed)),
+                c.train, seg.training, num_classes, tuple(class_names),
+                c.privileged_fraction(ingest.privileged_fraction), seed)),
         ).with_id(trainer_id)
         trainers[trainer_id] = trainer
         components.append(trainer)
@@ -170,12 +165,11 @@ def _segmentation(config: ExperimentConfig, example_gen, compression, restored: 
 
     for c in seg.parsed:
         keys = list(seg.specs if c.needs_codec else [None]) + list(seg.sweeps if c.sweepable else [])
-        restorer_names = ([r.name for r in config.segmentation_restorers(c.needs_restorer)]
-                          if c.needs_restorer else [None])
+        restorer_names = [r.name for r in config.restorers_for(c)] or [None]
         for key, restorer, seed in itertools.product(keys, restorer_names, seg.seed_list):
             trainer = trainer_for(c, key, restorer, seed)
-            examples, split = domain_split(c.testing.reads, seg.test_split, key, restorer)
-            _, evaluator_id = segmentation_ids(c, key, restorer, seed)
+            examples, split = domain_split(c, c.testing.reads, seg.test_split, key, restorer)
+            _, evaluator_id = configurations.component_ids(c, key, restorer, seed)
             components.append(tfx.components.Evaluator(
                 examples=examples, model=trainer.outputs["model"], example_splits=[split],
                 eval_config=evaluation.segmentation_eval_config(c.test_feature, num_classes, small,
@@ -196,8 +190,9 @@ def _pushers(config: ExperimentConfig, paths: RunPaths, segmentation: list, rest
     serving, seg = config.serving, config.segmentation
     c = Configuration.parse(serving.configuration)
     key = seg.specs[0] if c.needs_codec else None
-    restorers = config.segmentation_restorers(c.needs_restorer) if c.needs_restorer else []
-    trainer_id, evaluator_id = segmentation_ids(c, key, restorers[0].name if restorers else None, seg.seed)
+    restorers = config.restorers_for(c)
+    trainer_id, evaluator_id = configurations.component_ids(c, key, restorers[0].name if restorers else None,
+                                                            seg.seed)
     by_id = {comp.id: comp for comp in segmentation}
     pushers = [tfx.components.Pusher(
         model=by_id[trainer_id].outputs["model"], model_blessing=by_id[evaluator_id].outputs["blessing"],
@@ -205,8 +200,9 @@ def _pushers(config: ExperimentConfig, paths: RunPaths, segmentation: list, rest
             base_directory=os.path.join(paths.serving_models, serving.model_name))),
     ).with_id(f"Pusher.{serving.model_name}")]
     if serving.push_restorers:
-        for (name, spec_key), (trainer, _) in restored.items():
-            model_name = f"restorer-{name}-{spec_key}"
+        for (name, spec_key, fraction), (trainer, _) in restored.items():
+            model_name = f"restorer-{name}-{spec_key}" + (f"-{configurations.fraction_word(fraction)}"
+                                                          if fraction is not None else "")
             pushers.append(tfx.components.Pusher(
                 model=trainer.outputs["model"],
                 push_destination=tfx.proto.PushDestination(filesystem=tfx.proto.PushDestination.Filesystem(

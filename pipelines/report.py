@@ -17,6 +17,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from image_codecs import rd_plot
+from keras_models.segmentation.configurations import Configuration
 from pipelines import rate_accuracy_report, report_figures, seed_statistics as stats
 from pipelines.report_data import ReportData, collect, restorer_name
 
@@ -40,12 +41,10 @@ def collection_cost(configuration: str, train_bpp: Optional[float], png_bpp: Opt
     """Mean bits per training pixel the server had to collect (paper Fig. 9): privileged
     images at their lossless PNG rate, compressed images at their codec rate, auxiliary
     images free."""
-    from keras_models.segmentation import configurations  # pylint: disable=g-import-not-at-top
     c, p = train_bpp or 0.0, png_bpp
-    domain = configurations.TRAINING.get(configuration[:-1])
-    if p is None or domain is None:
+    if p is None:
         return None
-    originals, privileged, compressed, not_privileged = domain.cost
+    originals, privileged, compressed, not_privileged = Configuration.parse(configuration).training.cost
     return originals * p + privileged * fraction * p + compressed * c + not_privileged * (1 - fraction) * c
 
 
@@ -159,6 +158,25 @@ def table_v(data: ReportData) -> dict[str, tuple[list[str], list[list]]]:
     return out
 
 
+def table_iii(data: ReportData) -> list[str]:
+    """The hybrid training sets against CO, rO, RO and oO (the paper's Table III), one column per
+    configuration and privileged fraction, mean mIoU over seeds; no lines without a hybrid."""
+    order = ("CO", "rO", "RO", "oO", "o+cO", "o+rO")
+    hybrids = [r for r in data.evaluations if _letters(r.configuration) in order]
+    if not any(_letters(r.configuration).startswith("o+") for r in hybrids):
+        return []
+    specs = sorted({r.spec for r in hybrids if r.spec})
+    cols = sorted({r.configuration for r in hybrids},
+                  key=lambda n: (order.index(_letters(n)), Configuration.parse(n).fraction or 1.0))
+    means = {(k[1], k[2]): np.mean(list(v.values())) for k, v in data.seed_groups.items()}
+    # oO trains on originals alone: the same model beside every spec.
+    return (["## Hybrid training sets (Table III)", "",
+             "Mean mIoU over seeds; a configuration's privileged fraction follows its name (`@0.125`), "
+             "without one it is the ingestion's.", ""]
+            + _table(["spec"] + cols, [[s] + [_fmt(means.get((c, s), means.get((c, None))), 2) for c in cols]
+                                       for s in specs]) + [""])
+
+
 def _save_miou_plot(plt, fig, ax, xlabel: str, path: str) -> str:
     ax.set_xlabel(xlabel)
     ax.set_ylabel("mIoU (%)")
@@ -203,18 +221,33 @@ def _plot_miou_vs_bpp(data: ReportData, path: str, x: str = "bpp") -> Optional[s
                            else "data-collection cost (% of OO's: every training image lossless)", path)
 
 
+def _letters(configuration: str) -> str:
+    """A configuration's paper name without its privileged fraction (``rO@0.125`` -> ``rO``)."""
+    return Configuration.parse(configuration).letters
+
+
 def _plot_privileged_sweep(data: ReportData, path: str) -> Optional[str]:
-    rows = [r for r in data.evaluations if r.configuration in ("oO", "rO", "RO") and r.privileged_fraction > 0]
+    """mIoU of rO and RO against the training set's bits per pixel, one line per configuration
+    and privileged fraction, with oO (no compressed images, so no rate) as a horizontal line per
+    fraction: the paper's Fig. 8; means over seeds."""
+    rows = [r for r in data.evaluations if _letters(r.configuration) in ("oO", "rO", "RO") and r.privileged_fraction > 0]
     if len({r.privileged_fraction for r in rows}) < 2:
         return None
     plt = report_figures.pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 4.2), dpi=110)
     for name in ("oO", "rO", "RO"):
         for frac in sorted({r.privileged_fraction for r in rows}):
-            pts = sorted((r.train_bpp or 0.0, 100 * r.miou) for r in rows
-                         if r.configuration == name and r.privileged_fraction == frac)
-            if pts:
-                ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=f"{name} - {100 * frac:g}%")
+            by_bpp: dict = {}
+            for r in rows:
+                if _letters(r.configuration) == name and r.privileged_fraction == frac:
+                    by_bpp.setdefault(r.train_bpp or 0.0, []).append(100 * r.miou)
+            if by_bpp and name == "oO":
+                ax.axhline(np.mean([v for vs in by_bpp.values() for v in vs]), ls="--",
+                           color=f"C{sorted({r.privileged_fraction for r in rows}).index(frac)}",
+                           label=f"{name} - {100 * frac:g}%")
+            elif by_bpp:
+                xs = sorted(by_bpp)
+                ax.plot(xs, [np.mean(by_bpp[x]) for x in xs], marker="o", label=f"{name} - {100 * frac:g}%")
     return _save_miou_plot(plt, fig, ax, "bits per pixel", path)
 
 
@@ -269,14 +302,7 @@ def _markdown(data: ReportData, plots: dict, correlations: dict) -> str:
                         [[r.configuration, r.spec or "–", r.restorer or "–", r.seed] + [_pct(v) for v in r.per_class]
                          + [_pct(r.miou)] for r in rows])
         lines += [""]
-        hybrids = [r for r in rows if r.configuration in ("CO", "rO", "RO", "oO", "o+cO", "o+rO")]
-        if any(r.configuration.startswith("o+") for r in hybrids):
-            lines += ["## Hybrid training sets (Table III)", ""]
-            specs = sorted({r.spec for r in hybrids if r.spec})
-            cols = ["CO", "rO", "RO", "o+cO", "o+rO"]
-            means = {(k[1], k[2]): np.mean(list(v.values())) for k, v in data.seed_groups.items()}
-            lines += _table(["spec"] + cols, [[s] + [_fmt(means.get((c, s)), 2) for c in cols] for s in specs])
-            lines += [""]
+        lines += table_iii(data)
         if plots.get("cost"):
             lines += ["## Segmentation against data-collection cost (Fig. 9)", "",
                       "The bits the server collects for a training set, as a percentage of OO's (every training image "

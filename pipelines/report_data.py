@@ -10,15 +10,15 @@ import json
 import logging
 import math
 import os
-import re
 from typing import Optional
 
 import numpy as np
 
 from image_datasets import features
+from keras_models.segmentation import configurations
 from pipelines import rate_accuracy, seed_statistics
 
-__all__ = ["EvaluationRow", "ReportData", "collect", "parse_evaluator_id", "latest_artifact"]
+__all__ = ["EvaluationRow", "ReportData", "collect", "latest_artifact", "restorer_name"]
 
 # The compression statistics of a rate-accuracy point come from the first of these splits that
 # was compressed (the segmentation stage tests on ``val`` by default).
@@ -76,24 +76,11 @@ def latest_artifact(pipeline_root: str, component: str, output: str) -> Optional
     return max(dirs, key=lambda d: int(os.path.basename(d))) if dirs else None
 
 
-def parse_evaluator_id(component_id: str) -> tuple[str, Optional[str], Optional[str], int]:
-    """``Evaluator.rest-on-orig.jpeg_q5.finenet.seed2`` -> ("RO", "jpeg_q5", "finenet", 2); no
-    seed part means seed 0 (``pipelines.pipeline.segmentation_ids``)."""
-    from keras_models.segmentation.configurations import (  # pylint: disable=g-import-not-at-top
-        Configuration, domain_letter)
-    from pipelines.pipeline import SEED_PREFIX  # pylint: disable=g-import-not-at-top
-    rest = component_id[len("Evaluator."):]
-    seed = 0
-    head, _, last = rest.rpartition(".")
-    if head and re.fullmatch(rf"{SEED_PREFIX}\d+", last):
-        rest, seed = head, int(last[len(SEED_PREFIX):])
-    config_part, _, tail = rest.partition(".")
-    train, _, test = config_part.partition("-on-")
-    configuration = Configuration(domain_letter(train), domain_letter(test))
-    restorer = None
-    if configuration.needs_restorer and tail:
-        tail, _, restorer = tail.rpartition(".")
-    return configuration.name, (tail or None), restorer, seed
+def _segmenter_meta(root: str, trainer_id: str) -> dict:
+    """What a SegmentationTrainer recorded with its model (``segmenter.json``), {} if absent."""
+    model = latest_artifact(root, trainer_id, "model")
+    path = os.path.join(model, "Format-Serving", "segmenter.json") if model else ""
+    return json.load(open(path)) if os.path.exists(path) else {}
 
 
 def _metric(values: dict, name: str) -> float:
@@ -133,7 +120,6 @@ def _evaluations(run_dir: str, root: str, num_classes: int, train_bpp: dict, fra
     """(the overall ``EvaluationRow`` of each Evaluator, the ``RateRow``s of the Evaluators of
     configurations trained on originals and tested on compressed images)."""
     import tensorflow_model_analysis as tfma  # pylint: disable=g-import-not-at-top
-    from keras_models.segmentation.configurations import Configuration  # pylint: disable=g-import-not-at-top
     rows, rate_rows = [], []
     for component in sorted(os.listdir(root)):
         if not component.startswith("Evaluator."):
@@ -151,17 +137,24 @@ def _evaluations(run_dir: str, root: str, num_classes: int, train_bpp: dict, fra
             continue
         values = overall[""][""]
         per_class = [_metric(overall[""].get(f"classId:{c}", {}), "iou") for c in range(num_classes)]
-        configuration, spec, restorer, seed = parse_evaluator_id(component)
+        parsed, spec, restorer, seed = configurations.parse_evaluator_id(component)
+        configuration = parsed.name
         run = os.path.basename(os.path.abspath(run_dir))
-        if Configuration.parse(configuration).sweepable:
+        if parsed.sweepable:
             rate_rows += _rate_rows(result, run, configuration, spec, seed, num_classes, test_stats)
+        # The fraction its trainer used; runs recorded before configurations had their own
+        # fraction carry the ingestion's in every trainer.
+        trainer_id = configurations.component_ids(parsed, spec, restorer, seed)[0]
+        row_fraction = float(_segmenter_meta(root, trainer_id).get("privileged_fraction",
+                                                                    parsed.privileged_fraction(fraction)))
         blessing = latest_artifact(root, component, "blessing")
         rows.append(EvaluationRow(
             run=run, configuration=configuration, spec=spec, restorer=restorer,
             seed=seed,
             miou=_metric(values, "miou"), pixel_accuracy=_metric(values, "pixel_accuracy"),
             small_miou=_metric(values, "small_miou"), large_miou=_metric(values, "large_miou"), per_class=per_class,
-            examples=int(_metric(values, "example_count")), train_bpp=train_bpp.get(spec), privileged_fraction=fraction,
+            examples=int(_metric(values, "example_count")), train_bpp=train_bpp.get(spec),
+            privileged_fraction=row_fraction,
             blessed=os.path.exists(os.path.join(blessing, "BLESSED")) if blessing else None))
     return rows, rate_rows
 
@@ -206,9 +199,15 @@ def _alignment(root: str, limit: int = 24) -> dict:
 
 
 def restorer_name(row: dict) -> str:
-    """The restorer of a ``restoration.json`` row: from its DatasetRestoration component id
-    (``DatasetRestoration.<restorer>.<spec>``), else from the row's ``<restorer>:<pairs>``."""
-    return row["component"].split(".")[1] if "component" in row else row["restorer"].split(":")[0]
+    """The restorer of a ``restoration.json`` row (``finenet``; ``finenet@0.125`` for one that
+    learned from a smaller privileged fraction): from its DatasetRestoration component id
+    (``DatasetRestoration.<restorer>.<spec>[.<fraction word>]``), else from the row's
+    ``<restorer>:<pairs>``."""
+    if "component" not in row:
+        return row["restorer"].split(":")[0]
+    parts = row["component"].split(".")
+    fraction = configurations.parse_fraction_word(parts[-1]) if len(parts) > 3 else None
+    return parts[1] + ("" if fraction is None else f"@{fraction:g}")
 
 
 def _restorer_models(root: str) -> dict:

@@ -60,7 +60,8 @@ class _LoadSample(beam.DoFn):
         for record in records:
             beam.metrics.Metrics.counter(COUNTER_NAMESPACE, f"{sample.split}/examples").inc()
             yield features.make_example(record.image, record.label, record.image_id, dataset,
-                                        sample.split, sample.privileged).SerializeToString()
+                                        sample.split, sample.privileged, sample.privileged_rank,
+                                        sample.privileged_pool).SerializeToString()
 
 
 def _check_rejections(rejected: list, split: str, total: int, max_fraction: float) -> None:

@@ -12,6 +12,13 @@ Test domains: ``O`` originals, ``C`` compressed (the same codec and rate), ``R``
 A configuration says which images each part of the training set takes (``TrainingSource``:
 the image feature, the subset by privileged membership, the loss weight) and which test
 images it is evaluated on; the pipeline maps those to Examples artifacts.
+
+Privileged fraction: a configuration whose training uses privileged images (``R``, ``r``,
+``o``, ``o+c``, ``o+r``) may name the fraction of the training images that are privileged,
+``rO@0.125`` (the paper's rO-12.5%, Fig. 8; its hybrids at 12.5%, Table III); without one it
+uses the ingestion's ``privileged_fraction``. Smaller fractions are subsets of larger ones
+(ingestion ranks the training images once), so one run holds every fraction up to the
+ingestion's; its restorer learns from that fraction's pairs only.
 """
 from __future__ import annotations
 
@@ -21,7 +28,8 @@ import re
 from image_datasets import features
 
 __all__ = ["Configuration", "TrainingSource", "TrainingDomain", "TestDomain", "TRAINING", "TEST",
-           "TRAINING_DOMAINS", "TEST_DOMAINS", "HYBRID_ORIGINAL_WEIGHT", "domain_letter"]
+           "TRAINING_DOMAINS", "TEST_DOMAINS", "PRIVILEGED_TRAINING", "HYBRID_ORIGINAL_WEIGHT", "domain_letter", "fraction_word",
+           "parse_fraction_word", "SEED_PREFIX", "component_ids", "parse_evaluator_id"]
 
 HYBRID_ORIGINAL_WEIGHT = 5.0
 
@@ -97,9 +105,26 @@ TEST = {d.letter: d for d in (
     TestDomain("R", "rest", features.RESTORED, RESTORED),
 )}
 TRAINING_DOMAINS = tuple(TRAINING)
+# The training domains that use privileged images, as training images or through their restorer.
+PRIVILEGED_TRAINING = tuple(d.letter for d in TRAINING.values()
+                            if d.restorer == "privileged" or any(s.subset != "all" for s in d.sources))
 TEST_DOMAINS = tuple(TEST)
 _PATTERN = re.compile("^(" + "|".join(re.escape(d) for d in sorted(TRAINING, key=len, reverse=True)) + ")("
-                      + "|".join(TEST) + ")$")
+                      + "|".join(TEST) + ")(?:@(.+))?$")
+_FRACTION_WORD = re.compile(r"f(\d+)_(\d+)")
+SEED_PREFIX = "seed"
+
+
+def fraction_word(fraction: float) -> str:
+    """A privileged fraction's spelling in component ids: ``0.125`` -> ``f0_125`` (no dot, which
+    separates the parts of an id)."""
+    return "f" + repr(float(fraction)).replace(".", "_")
+
+
+def parse_fraction_word(word: str) -> float | None:
+    """``f0_125`` -> 0.125; None for a word that is not a fraction."""
+    match = _FRACTION_WORD.fullmatch(word)
+    return float(f"{match.group(1)}.{match.group(2)}") if match else None
 
 
 def domain_letter(word: str) -> str:
@@ -112,28 +137,49 @@ def domain_letter(word: str) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class Configuration:
-    """A (training domain, test domain) pair, e.g. ``Configuration.parse("o+rO")``."""
+    """A (training domain, test domain) pair, e.g. ``Configuration.parse("o+rO")``, with an
+    optional privileged fraction (``Configuration.parse("rO@0.25")``)."""
 
     train: str
     test: str
+    fraction: float | None = None
 
     def __post_init__(self):
         if self.train not in TRAINING_DOMAINS:
             raise ValueError(f"unknown training domain {self.train!r}; expected one of {TRAINING_DOMAINS}")
         if self.test not in TEST_DOMAINS:
             raise ValueError(f"unknown test domain {self.test!r}; expected one of {TEST_DOMAINS}")
+        if self.fraction is not None:
+            if self.train not in PRIVILEGED_TRAINING:
+                raise ValueError(f"{self.letters}@{self.fraction:g}: a privileged fraction only applies to training "
+                                 f"domains that use privileged images {PRIVILEGED_TRAINING}")
+            if not 0 < self.fraction <= 1:
+                raise ValueError(f"{self.letters}@{self.fraction}: the privileged fraction must be in (0, 1]")
 
     @classmethod
     def parse(cls, name: str) -> "Configuration":
         match = _PATTERN.match(name)
         if not match:
             raise ValueError(f"{name!r} is not a configuration: expected a training domain "
-                             f"{TRAINING_DOMAINS} followed by a test domain {TEST_DOMAINS}, e.g. 'CO' or 'o+rO'")
-        return cls(match.group(1), match.group(2))
+                             f"{TRAINING_DOMAINS} followed by a test domain {TEST_DOMAINS}, e.g. 'CO' or 'o+rO', "
+                             "optionally with a privileged fraction, e.g. 'rO@0.125'")
+        fraction = None
+        if match.group(3) is not None:
+            try:
+                fraction = float(match.group(3))
+            except ValueError:
+                raise ValueError(f"{name!r}: the privileged fraction after '@' must be a number, "
+                                 f"e.g. 'rO@0.125'") from None
+        return cls(match.group(1), match.group(2), fraction)
+
+    @property
+    def letters(self) -> str:
+        """The paper's name without the fraction (``rO``)."""
+        return self.train + self.test
 
     @property
     def name(self) -> str:
-        return self.train + self.test
+        return self.letters + ("" if self.fraction is None else f"@{self.fraction:g}")
 
     def __str__(self) -> str:
         return self.name
@@ -184,5 +230,64 @@ class Configuration:
         return any(s.subset != "all" for s in self.sources)
 
     @property
+    def uses_privileged(self) -> bool:
+        """Whether training uses privileged images: as training images or through its restorer."""
+        return self.train in PRIVILEGED_TRAINING
+
+    def privileged_fraction(self, ingested: float) -> float:
+        """The fraction this configuration's training uses, given the ingestion's (0 when it
+        uses none)."""
+        if not self.uses_privileged:
+            return 0.0
+        return ingested if self.fraction is None else self.fraction
+
+    def restorer_fraction(self, ingested: float) -> float | None:
+        """The privileged fraction this configuration's restorer learns from when it is smaller
+        than the ingestion's ``ingested``; None when the restorer learns from every pair of its
+        split (the ingestion's fraction, an auxiliary restorer, or no restorer)."""
+        if self.needs_restorer != "privileged" or self.fraction is None or self.fraction == ingested:
+            return None
+        return self.fraction
+
+    @property
     def privileged_only(self) -> bool:
         return all(s.subset == "privileged" for s in self.sources)
+
+
+def component_ids(configuration: Configuration, spec_key: str | None = None, restorer: str | None = None,
+                  seed: int = 0) -> tuple[str, str]:
+    """(trainer id, evaluator id), e.g. ``SegmentationTrainer.comp.jpeg_q5`` and
+    ``Evaluator.comp-on-orig.jpeg_q5``. Domains are spelled out (``orig``, ``priv-rest``...)
+    because Kubeflow task names are case-insensitive (``OO`` vs ``oO``). A named privileged
+    fraction adds its word (``.f0_125``) and a training seed other than 0 ends both ids
+    (``.seed2``), so a configuration without either keeps the ids (and the cache) it always had."""
+    c, train = configuration, configuration.training
+    trainer_parts = [spec_key] if train.reads != INGESTED else []
+    if train.reads == RESTORED:
+        trainer_parts.append(restorer)
+    evaluator_parts = ([spec_key] if c.needs_codec else []) + ([restorer] if c.needs_restorer else [])
+    suffix = ([fraction_word(c.fraction)] if c.fraction is not None else []) + (
+        [f"{SEED_PREFIX}{seed}"] if seed else [])
+    return (".".join(["SegmentationTrainer", train.word] + trainer_parts + suffix),
+            ".".join(["Evaluator", f"{train.word}-on-{c.testing.word}"] + evaluator_parts + suffix))
+
+
+def parse_evaluator_id(component_id: str) -> tuple[Configuration, str | None, str | None, int]:
+    """``Evaluator.privrest-on-orig.jpeg_q5.finenet.f0_125.seed2`` -> (``rO@0.125``, "jpeg_q5",
+    "finenet", 2): the inverse of ``component_ids``."""
+    rest = component_id[len("Evaluator."):]
+    seed = 0
+    head, _, last = rest.rpartition(".")
+    if head and re.fullmatch(rf"{SEED_PREFIX}\d+", last):
+        rest, seed = head, int(last[len(SEED_PREFIX):])
+    fraction = None
+    head, _, last = rest.rpartition(".")
+    if head and parse_fraction_word(last) is not None:
+        rest, fraction = head, parse_fraction_word(last)
+    config_part, _, tail = rest.partition(".")
+    train, _, test = config_part.partition("-on-")
+    configuration = Configuration(domain_letter(train), domain_letter(test), fraction)
+    restorer = None
+    if configuration.needs_restorer and tail:
+        tail, _, restorer = tail.rpartition(".")
+    return configuration, (tail or None), restorer, seed

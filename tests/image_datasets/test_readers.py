@@ -116,6 +116,21 @@ def test_privileged_choice_is_deterministic_nested_and_order_free():
     assert small != ingest.select_privileged(ids, 0.125, seed=1)
 
 
+@pytest.mark.parametrize("pool", [1, 3, 8, 200, 2975])
+def test_the_trainers_tensorflow_membership_counts_as_ingestion_does(pool):
+    """``examples_io.is_privileged`` (TensorFlow, in the trainers) and ``privileged_count``
+    (Python, at ingestion) agree for every rank, including the halves that round to even."""
+    import tensorflow as tf
+    from components import examples_io
+    from image_datasets import features
+    for fraction in (0.125, 0.25, 0.5, 0.3, 1 / 3, 0.0625, 1.0):
+        ranks = tf.range(pool, dtype=tf.int64)
+        parsed = {features.PRIVILEGED_RANK: ranks, features.PRIVILEGED_POOL: tf.fill([pool], tf.constant(pool, tf.int64)),
+                  features.PRIVILEGED: tf.zeros([pool], tf.int64)}
+        kept = int(tf.reduce_sum(tf.cast(examples_io.is_privileged(parsed, fraction), tf.int32)))
+        assert kept == ingest.privileged_count(fraction, pool), (fraction, pool)
+
+
 def test_plan_adds_privileged_and_auxiliary(cityscapes_root, tmp_path, rng):
     aux = tmp_path / "aux" / "sub"
     aux.mkdir(parents=True)

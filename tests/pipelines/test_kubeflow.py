@@ -36,7 +36,8 @@ def test_shipped_config_compiles(name, tmp_path):
 
 def test_cityscapes_paper_compiles_the_papers_grid(tmp_path):
     """FineNet, RDN-PSNR and RDN-MS-SSIM on four MSH rates and their four BPG partners, AO with
-    a restorer of the auxiliary dataset, and every configuration of Tables II, III and V."""
+    a restorer of the auxiliary dataset, every configuration of Tables II, III and V, and Fig. 8's
+    oO and rO at 12.5%, 25% and 50% (FineNets of their own at the smaller fractions)."""
     out = tmp_path / "pipeline.json"
     config = config_lib.load_config("cityscapes_paper")
     kubeflow_runner.compile_pipeline(config, "registry.example/dsr:test", str(out), "gs://bucket/runs/paper")
@@ -50,4 +51,11 @@ def test_cityscapes_paper_compiles_the_papers_grid(tmp_path):
             assert any(t.startswith(f"Evaluator.{evaluator}.{spec}") for t in tasks), (evaluator, spec)
         for restorer in ("finenet", "rdn-psnr", "rdn-msssim"):  # Table V: RO once per restorer
             assert f"Evaluator.rest-on-orig.{spec}.{restorer}" in tasks
-    assert {"Evaluator.orig-on-orig", "Evaluator.priv-on-orig"} <= tasks
+        for fraction in ("f0_125", "f0_25"):  # Fig. 8 and Table III: FineNet alone at the smaller fractions
+            assert f"RestorationTrainer.finenet.{spec}.{fraction}" in tasks
+            assert f"Evaluator.privrest-on-orig.{spec}.finenet.{fraction}" in tasks
+            assert not [t for t in tasks if t.startswith("RestorationTrainer.rdn") and t.endswith(fraction)]
+        assert f"Evaluator.priv-comp-on-orig.{spec}.f0_125" in tasks
+        assert f"Evaluator.priv-rest-on-orig.{spec}.finenet.f0_125" in tasks
+    assert {"Evaluator.orig-on-orig", "Evaluator.priv-on-orig.f0_125", "Evaluator.priv-on-orig.f0_25",
+            "Evaluator.priv-on-orig.f0_5"} <= tasks

@@ -130,6 +130,53 @@ def test_every_trainer_gets_the_typed_custom_config_its_run_fn_reads(tmp_path):
     assert seen == {"MshTrainerConfig", "RestorationTrainerConfig", "SegmentationTrainerConfig"}
 
 
+def test_privileged_fractions_of_figure_8_and_table_iii_share_one_run(tmp_path):
+    """With the ingestion's 50%, rO and oO at 12.5% and 25%, RO (= rO at 50%) and the hybrids at
+    12.5% train in one pipeline: one extra restorer per smaller fraction, learning from that
+    fraction's pairs; the segmenters select their privileged images by the same fraction."""
+    config = _tiny_config(tmp_path)
+    config.segmentation.seeds = 1
+    config.segmentation.configurations = ("CO", "RO", "rO@0.5", "rO@0.25", "rO@0.125", "oO@0.25", "oO@0.125",
+                                          "o+cO@0.125", "o+rO@0.125")
+    # A restorer kept at the ingestion's fraction (the paper's RDN baselines) serves RO only.
+    config.restoration.restorers.append(config_lib.RestorerSpec("rdn", "rdn-tiny", steps=2, fractions=False))
+    components = {c.id: c for c in pipeline.create_pipeline(config, str(tmp_path / "run")).components}
+
+    def custom(component_id):
+        return json.loads(components[component_id].exec_properties["custom_config"])
+
+    assert sorted(i for i in components if i.startswith("RestorationTrainer.")) == [
+        "RestorationTrainer.finenet.jpeg_q10", "RestorationTrainer.finenet.jpeg_q10.f0_125",
+        "RestorationTrainer.finenet.jpeg_q10.f0_25", "RestorationTrainer.rdn.jpeg_q10"]
+    assert "Evaluator.rest-on-orig.jpeg_q10.rdn" in components
+    assert "Evaluator.privrest-on-orig.jpeg_q10.rdn.f0_5" in components  # rO@0.5 is RO: the rdn serves it
+    assert not [i for i in components if ".rdn.f0_25" in i or ".rdn.f0_125" in i]
+    assert custom("RestorationTrainer.finenet.jpeg_q10")["privileged_fraction"] is None
+    assert custom("RestorationTrainer.finenet.jpeg_q10.f0_125")["privileged_fraction"] == 0.125
+    for trainer, fraction in (("rest.jpeg_q10.finenet", 0.5), ("privrest.jpeg_q10.finenet.f0_5", 0.5),
+                              ("privrest.jpeg_q10.finenet.f0_25", 0.25), ("priv.f0_125", 0.125),
+                              ("priv-comp.jpeg_q10.f0_125", 0.125), ("priv-rest.jpeg_q10.finenet.f0_125", 0.125),
+                              ("comp.jpeg_q10", 0.0)):
+        assert custom(f"SegmentationTrainer.{trainer}")["privileged_fraction"] == fraction, trainer
+    # Each rO trains on the set restored by its fraction's restorer; rO@0.5 on RO's.
+    for trainer, restorer in (("privrest.jpeg_q10.finenet.f0_25", "DatasetRestoration.finenet.jpeg_q10.f0_25"),
+                              ("priv-rest.jpeg_q10.finenet.f0_125", "DatasetRestoration.finenet.jpeg_q10.f0_125"),
+                              ("privrest.jpeg_q10.finenet.f0_5", "DatasetRestoration.finenet.jpeg_q10")):
+        examples = components[f"SegmentationTrainer.{trainer}"].inputs["examples"]
+        assert examples.producer_component_id == restorer, trainer
+    assert "Evaluator.privrest-on-orig.jpeg_q10.finenet.f0_125" in components
+
+
+def test_a_fraction_above_the_ingestions_is_named(tmp_path):
+    _tiny_config(tmp_path)
+    data = yaml.safe_load((tmp_path / "tiny.yaml").read_text())
+    data["segmentation"]["configurations"] = ["RO", "rO@0.75"]
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(dataconf.ConfigError, match=r"\['rO@0.75'\] ask for more privileged images than "
+                                                   r"ingest.privileged_fraction \(0.5\)"):
+        config_lib.load_config(str(tmp_path / "bad.yaml"))
+
+
 def test_every_configuration_trains_and_evaluates_once_per_seed(tmp_path):
     config = _tiny_config(tmp_path)
     config.segmentation.configurations = ("OO", "CO", "RO")

@@ -1,12 +1,12 @@
 import pytest
 
+from keras_models.segmentation.configurations import parse_evaluator_id
 from pipelines.report import collection_cost
-from pipelines.report_data import parse_evaluator_id
 
 
 @pytest.mark.parametrize("configuration,expected", [
     ("OO", 16.0), ("CO", 0.2), ("AO", 0.2), ("RO", 0.2 + 0.25 * 16), ("oO", 0.25 * 16),
-    ("o+cO", 0.25 * 16 + 0.75 * 0.2), ("o+rO", 0.25 * 16 + 0.2)])
+    ("o+cO", 0.25 * 16 + 0.75 * 0.2), ("o+rO", 0.25 * 16 + 0.2), ("rO@0.25", 0.2 + 0.25 * 16)])
 def test_collection_cost_counts_privileged_at_png_rate_and_auxiliary_as_free(configuration, expected):
     from pipelines.report import cost_percent
     assert collection_cost(configuration, 0.2, 16.0, 0.25) == pytest.approx(expected)
@@ -22,9 +22,11 @@ def test_collection_cost_counts_privileged_at_png_rate_and_auxiliary_as_free(con
     ("Evaluator.rest-on-orig.bpg_mbpp0.0674.finenet.seed12", ("RO", "bpg_mbpp0.0674", "finenet", 12)),
     ("Evaluator.priv-rest-on-orig.msh_q1.rdn", ("o+rO", "msh_q1", "rdn", 0)),
     ("Evaluator.orig-on-rest.jpeg_q5.finenet", ("OR", "jpeg_q5", "finenet", 0)),
+    ("Evaluator.privrest-on-orig.jpeg_q5.finenet.f0_125.seed1", ("rO@0.125", "jpeg_q5", "finenet", 1)),
 ])
 def test_evaluator_ids_parse_back_to_configurations(component, parsed):
-    assert parse_evaluator_id(component) == parsed
+    configuration, *rest = parse_evaluator_id(component)
+    assert (configuration.name, *rest) == parsed
 
 
 def _data(restoration, evaluations=(), models=None):
@@ -93,3 +95,25 @@ def test_report_sections_give_means_intervals_and_verdicts(tmp_path):
     assert "| RO jpeg_q5 finenet > CO jpeg_q5 |" in text and "+3.50, +2.50, +3.50" in text
     assert "- **RO jpeg_q5 finenet > CO jpeg_q5** holds: RO jpeg_q5 finenet − CO jpeg_q5 = +3.17 mIoU points" in text
     assert report._plot_miou_vs_bpp(_data([], rows), str(tmp_path / "p.png"))
+
+
+def test_one_run_with_several_fractions_gives_figure_8_and_table_iii(tmp_path):
+    """rO and oO at 12.5% and 25%, RO at the ingestion's 50% and the hybrids at 12.5%, as one
+    run's evaluations: the Fig. 8 plot has a line per configuration and fraction, and Table III
+    a column per configuration with its fraction, oO's value beside every spec."""
+    from pipelines import report
+    from pipelines.report_data import EvaluationRow
+
+    def row(configuration, spec, restorer, miou, fraction):
+        return EvaluationRow("run", configuration, spec, restorer, 0, miou, 0.9, 0.5, 0.6, [miou], 50,
+                             0.27 if spec else None, fraction)
+    rows = [row("CO", "jpeg_q5", None, 0.60, 0.0), row("RO", "jpeg_q5", "finenet", 0.64, 0.5),
+            row("rO@0.25", "jpeg_q5", "finenet", 0.63, 0.25), row("rO@0.125", "jpeg_q5", "finenet", 0.62, 0.125),
+            row("oO@0.25", None, None, 0.55, 0.25), row("oO@0.125", None, None, 0.50, 0.125),
+            row("o+cO@0.125", "jpeg_q5", None, 0.61, 0.125), row("o+rO@0.125", "jpeg_q5", "finenet", 0.645, 0.125)]
+    data = _data([], rows)
+    assert report._plot_privileged_sweep(data, str(tmp_path / "sweep.png"))
+    text = "\n".join(report.table_iii(data))
+    assert "| spec | CO | rO@0.125 | rO@0.25 | RO | oO@0.125 | oO@0.25 | o+cO@0.125 | o+rO@0.125 |" in text
+    assert "| jpeg_q5 | 60.00 | 62.00 | 63.00 | 64.00 | 50.00 | 55.00 | 61.00 | 64.50 |" in text
+    assert report.cost_percent("rO@0.125", 0.27, 16.0, 0.125) == pytest.approx(100 * (0.27 + 0.125 * 16) / 16)

@@ -85,6 +85,14 @@ def test_sdd_tiles_become_examples_and_share_their_images_privileged_flag(sdd_ro
     for e in train:
         flags.setdefault(e["image_id"].rsplit("_r", 1)[0], set()).add(e["privileged"])
     assert sorted(map(sorted, flags.values())) == [[0], [0], [1], [1]]
+    # ... and the tiles carry their image's place in the ranking, so that a smaller fraction
+    # (the first image alone) takes whole images too.
+    ranks = {}
+    for e in train:
+        ranks.setdefault(e["image_id"].rsplit("_r", 1)[0], set()).add((e["privileged_rank"], e["privileged_pool"]))
+    assert all(len(v) == 1 for v in ranks.values())
+    assert sorted(v.pop() for v in ranks.values()) == [(0, 4), (1, 4), (2, 4), (3, 4)]
+    assert all(e["privileged"] == (e["privileged_rank"] < 2) for e in train)
     assert len(_read_split(examples.uri, "privileged")) == 2 * 12
     extra = _read_split(examples.uri, "extra")
     assert len(extra) == 2 * 12 and all("label" not in e for e in extra)

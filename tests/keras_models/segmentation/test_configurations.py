@@ -62,3 +62,56 @@ def test_domains_read_the_artifact_their_images_come_from():
         "R": "restored", "r": "restored", "o+r": "restored", "A": "restored"}
     assert {k: d.restorer for k, d in c.TRAINING.items() if d.restorer} == {
         "R": "privileged", "r": "privileged", "o+r": "privileged", "A": "auxiliary"}
+
+
+@pytest.mark.parametrize("name,letters,fraction", [("rO@0.125", "rO", 0.125), ("o+cO@0.25", "o+cO", 0.25),
+                                                   ("RO@0.5", "RO", 0.5), ("oO@1", "oO", 1.0), ("rO", "rO", None)])
+def test_a_privileged_fraction_follows_the_name_and_prints_back(name, letters, fraction):
+    c = Configuration.parse(name)
+    assert (c.letters, c.fraction) == (letters, fraction)
+    assert Configuration.parse(c.name) == c
+
+
+@pytest.mark.parametrize("bad,message", [
+    ("CO@0.5", "only applies to training domains that use privileged images"),
+    ("AO@0.5", "only applies"), ("OR@0.5", "only applies"),
+    ("rO@0", r"must be in \(0, 1\]"), ("rO@1.5", r"must be in \(0, 1\]"), ("rO@half", "must be a number"),
+])
+def test_a_fraction_where_it_means_nothing_is_rejected(bad, message):
+    with pytest.raises(ValueError, match=message):
+        Configuration.parse(bad)
+
+
+def test_the_fraction_a_configuration_trains_with_and_its_restorer_learns_from():
+    parse = Configuration.parse
+    assert parse("CO").privileged_fraction(0.5) == 0.0 and parse("RO").privileged_fraction(0.5) == 0.5
+    assert parse("o+cO@0.125").privileged_fraction(0.5) == 0.125
+    # Only a privileged restorer at a fraction other than the ingestion's is a restorer of its own.
+    assert parse("rO@0.125").restorer_fraction(0.5) == 0.125 and parse("o+rO@0.25").restorer_fraction(0.5) == 0.25
+    assert parse("rO@0.5").restorer_fraction(0.5) is None and parse("RO").restorer_fraction(0.5) is None
+    assert parse("o+cO@0.125").restorer_fraction(0.5) is None and parse("AO").restorer_fraction(0.5) is None
+
+
+@pytest.mark.parametrize("name,spec,restorer,seed,ids", [
+    ("OO", None, None, 0, ("SegmentationTrainer.orig", "Evaluator.orig-on-orig")),
+    ("CC", "jpeg_q5", None, 1, ("SegmentationTrainer.comp.jpeg_q5.seed1", "Evaluator.comp-on-comp.jpeg_q5.seed1")),
+    ("OR", "jpeg_q5", "finenet", 0, ("SegmentationTrainer.orig", "Evaluator.orig-on-rest.jpeg_q5.finenet")),
+    ("rO@0.125", "bpg_mbpp0.0674", "rdn", 2, ("SegmentationTrainer.privrest.bpg_mbpp0.0674.rdn.f0_125.seed2",
+                                              "Evaluator.privrest-on-orig.bpg_mbpp0.0674.rdn.f0_125.seed2")),
+    ("oO@0.25", None, None, 0, ("SegmentationTrainer.priv.f0_25", "Evaluator.priv-on-orig.f0_25")),
+    ("o+cO@0.125", "msh_q1", None, 0, ("SegmentationTrainer.priv-comp.msh_q1.f0_125",
+                                       "Evaluator.priv-comp-on-orig.msh_q1.f0_125")),
+])
+def test_component_ids_name_every_part_and_parse_back(name, spec, restorer, seed, ids):
+    from keras_models.segmentation import configurations
+    c = Configuration.parse(name)
+    assert configurations.component_ids(c, spec, restorer, seed) == ids
+    assert configurations.parse_evaluator_id(ids[1]) == (c, spec, restorer if c.needs_restorer else None, seed)
+
+
+def test_fraction_words_have_no_dot_and_parse_back():
+    from keras_models.segmentation import configurations
+    for fraction in (0.125, 0.25, 0.5, 1.0, 0.0625, 0.3):
+        word = configurations.fraction_word(fraction)
+        assert "." not in word and configurations.parse_fraction_word(word) == fraction
+    assert configurations.parse_fraction_word("finenet") is None and configurations.parse_fraction_word("f1") is None
