@@ -52,10 +52,10 @@ def _codec_rows(image: np.ndarray, repeats: int, msh_model: str) -> list[dict]:
 
 
 def _export_paper_msh(directory: str) -> str:
-    from keras_models.msh import config, model, training  # pylint: disable=g-import-not-at-top
+    from keras_models.msh import config, export, model  # pylint: disable=g-import-not-at-top
 
     path = os.path.join(directory, "q1")
-    training.export(model.MeanScaleHyperprior(config.preset("paper")), path)
+    export.export(model.MeanScaleHyperprior(config.preset("paper")), path)
     return path
 
 

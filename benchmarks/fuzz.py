@@ -83,7 +83,7 @@ def run(images: int = 100_000) -> list[dict]:
     from image_datasets import pixel_budget  # pylint: disable=g-import-not-at-top
     from keras_models.ir2i import (config as ic, export as ir2i_export,  # pylint: disable=g-import-not-at-top
                                    training as ir2i_training)
-    from keras_models.msh import config as mc, training as msh_training  # pylint: disable=g-import-not-at-top
+    from keras_models.msh import config as mc, export as msh_export, training as msh_training  # pylint: disable=g-import-not-at-top
 
     decodes = max(1, images // 100)
     rng = np.random.default_rng(0)
@@ -113,7 +113,7 @@ def run(images: int = 100_000) -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         data = tf.data.Dataset.from_tensor_slices(rng.integers(0, 256, (4, 64, 64, 3), dtype=np.uint8))
         model = msh_training.train(mc.preset("tiny", crop=32, batch_size=2), data, 5)
-        msh_training.export(model, os.path.join(tmp, "msh"))
+        msh_export.export(model, os.path.join(tmp, "msh"))
         codec = registry.make_codec("msh", 1, model=os.path.join(tmp, "msh"))
         rows.append(_fuzz("MSH full decode", codec.decode, mutations(codec.encode(image), decodes, 6, (5, 6))))
         ir2i_model = ir2i_training.train(ic.preset("ir2i-tiny", stages=2), data, 2)

@@ -89,8 +89,8 @@ def _neural(kind: str, side: int, tmp: str):
     data = tf.data.Dataset.from_tensor_slices(rng.integers(0, 256, (4, 64, 64, 3), dtype=np.uint8))
     image = rng.integers(0, 256, (90, 70, 3), dtype=np.uint8)
     if kind == "msh":
-        from keras_models.msh import config, training  # pylint: disable=g-import-not-at-top
-        training.export(training.train(config.preset("tiny", crop=32, batch_size=2), data, 5), tmp)
+        from keras_models.msh import config, export, training  # pylint: disable=g-import-not-at-top
+        export.export(training.train(config.preset("tiny", crop=32, batch_size=2), data, 5), tmp)
         codec = registry.make_codec("msh", 1, model=tmp)
         genuine = codec.encode(image)
         tensors = msh.unpack(genuine)
@@ -176,8 +176,8 @@ def _post(path: str, body: bytes, length=None) -> bytes:
 
 
 def _server_cases(tmp: str, idle_connections: int) -> list[dict]:
-    from keras_models.segmentation import deeplab, export  # pylint: disable=g-import-not-at-top
-    export.export(deeplab.build_deeplab(deeplab.preset("tiny", num_classes=19)),
+    from keras_models.segmentation import config as deeplab_config, deeplab, export  # pylint: disable=g-import-not-at-top
+    export.export(deeplab.build_deeplab(deeplab_config.preset("tiny", num_classes=19)),
                   os.path.join(tmp, "segmenter", "1"), 19)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -17,7 +17,7 @@ import tensorflow as tf
 from image_codecs import evaluation
 from image_datasets import image_files
 from image_datasets.texture_city import generator
-from keras_models.msh import config as msh_config, training
+from keras_models.msh import config as msh_config, export as msh_export, training
 
 __all__ = ["run"]
 
@@ -34,7 +34,7 @@ def run(images: int = 10000, lmbda: float = 0.001) -> list[dict]:
     model = training.train(config, tf.data.Dataset.from_tensor_slices(train), steps=images)
     train_s = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as tmp:
-        training.export(model, os.path.join(tmp, "q1"))
+        msh_export.export(model, os.path.join(tmp, "q1"))
         (msh,) = evaluation.evaluate("msh", [1], val, {"model": tmp})
     jpeg = evaluation.evaluate("jpeg", list(range(1, 11)), val)
     bpps = [r["bpp"] for r in jpeg]

@@ -254,11 +254,11 @@ def main(argv=None) -> int:
         t = time.perf_counter()
         curve = []
         if args.proxy_every:
-            from keras_models.segmentation import deeplab
+            from keras_models.segmentation import config as deeplab_config, deeplab
             oo_path = os.path.join(ROOT, f"oo-{_key({**base_key, 'seed': seeds[0]})}.h5")
             if not os.path.exists(oo_path):
                 segment(train_x, train_y, {}, seg, seeds[0], save=oo_path)
-            oo = deeplab.build_deeplab(deeplab.preset("tiny", num_classes=19))
+            oo = deeplab.build_deeplab(deeplab_config.preset("tiny", num_classes=19))
             oo.load_weights(oo_path)
             ckpt = args.checkpoints or tempfile.mkdtemp(dir=ROOT, prefix="ckpt-")
             print(f"restorer checkpoints: {ckpt}", flush=True)

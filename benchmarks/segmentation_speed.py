@@ -63,8 +63,8 @@ def _model_case(preset: str, repeats: int) -> dict:
 def _inference_cost(repeats: int) -> list[dict]:
     import tensorflow as tf  # pylint: disable=g-import-not-at-top
     from image_codecs import registry  # pylint: disable=g-import-not-at-top
-    from keras_models.segmentation import deeplab, export  # pylint: disable=g-import-not-at-top
-    module = export.SegmenterModule(deeplab.build_deeplab(deeplab.preset("tiny", num_classes=19)), 19)
+    from keras_models.segmentation import config as deeplab_config, deeplab, export  # pylint: disable=g-import-not-at-top
+    module = export.SegmenterModule(deeplab.build_deeplab(deeplab_config.preset("tiny", num_classes=19)), 19)
     image, _ = _image()
 
     def segment(im):
@@ -92,11 +92,11 @@ def _evaluator(images: int) -> dict:
     import tensorflow as tf  # pylint: disable=g-import-not-at-top
     import tensorflow_model_analysis as tfma  # pylint: disable=g-import-not-at-top
     from image_datasets import features  # pylint: disable=g-import-not-at-top
-    from keras_models.segmentation import deeplab, export  # pylint: disable=g-import-not-at-top
+    from keras_models.segmentation import config as deeplab_config, deeplab, export  # pylint: disable=g-import-not-at-top
     from pipelines import evaluation  # pylint: disable=g-import-not-at-top
     del json
     with tempfile.TemporaryDirectory() as tmp:
-        model_dir = export.export(deeplab.build_deeplab(deeplab.preset("tiny", num_classes=19)),
+        model_dir = export.export(deeplab.build_deeplab(deeplab_config.preset("tiny", num_classes=19)),
                                   os.path.join(tmp, "m"), 19)
         path = os.path.join(tmp, "data.gz")
         with tf.io.TFRecordWriter(path, options="GZIP") as writer:

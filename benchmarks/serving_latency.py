@@ -19,13 +19,13 @@ def run(images: int = 20) -> list[dict]:
     import tensorflow as tf  # pylint: disable=g-import-not-at-top
     from image_datasets import image_files  # pylint: disable=g-import-not-at-top
     from image_datasets.texture_city import scene  # pylint: disable=g-import-not-at-top
-    from keras_models.segmentation import deeplab, export  # pylint: disable=g-import-not-at-top
+    from keras_models.segmentation import config as deeplab_config, deeplab, export  # pylint: disable=g-import-not-at-top
     from serving.client import ServingClient  # pylint: disable=g-import-not-at-top
     from serving.server import ModelRepository, make_server  # pylint: disable=g-import-not-at-top
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        net = deeplab.build_deeplab(deeplab.preset("tiny", num_classes=19))
+        net = deeplab.build_deeplab(deeplab_config.preset("tiny", num_classes=19))
         export.export(net, os.path.join(tmp, "segmenter", "1"), 19)
         image, _ = scene.render_scene(1024, 512, np.random.default_rng(0))
         png = image_files.encode_png(image)

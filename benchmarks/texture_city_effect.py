@@ -17,7 +17,7 @@ from PIL import Image
 
 from image_datasets.cityscapes import CityscapesReader
 from image_datasets.texture_city import generator
-from keras_models.segmentation import deeplab, metrics
+from keras_models.segmentation import config as deeplab_config, deeplab, metrics
 
 __all__ = ["run"]
 
@@ -53,7 +53,7 @@ def _loss(y_true, logits):
 
 def _train_eval(train_x, train_y, val_x, val_y, epochs: int, seed: int) -> float:
     tf.keras.utils.set_random_seed(seed)
-    model = deeplab.build_deeplab(deeplab.preset("tiny", num_classes=19))
+    model = deeplab.build_deeplab(deeplab_config.preset("tiny", num_classes=19))
     model.compile(optimizer=tf.keras.optimizers.Adam(tf.keras.optimizers.schedules.PolynomialDecay(
         2e-3, epochs * (len(train_x) // 8), 1e-5, power=0.9)), loss=_loss)
     ds = (tf.data.Dataset.from_tensor_slices((train_x.astype(np.float32), train_y[..., None]))

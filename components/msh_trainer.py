@@ -15,7 +15,7 @@ import tensorflow as tf
 from tfx.components.trainer.fn_args_utils import FnArgs
 
 from components import examples_io, trainer_args, trainer_checkpoints
-from keras_models.msh import config as msh_config, training
+from keras_models.msh import config as msh_config, export as msh_export, training
 
 __all__ = ["run_fn", "MshTrainerConfig"]
 
@@ -47,7 +47,7 @@ def run_fn(fn_args: FnArgs) -> None:
                                log_dir=os.path.join(fn_args.model_run_dir, f"q{k}"),
                                checkpoint_dir=trainer_checkpoints.checkpoint_dir(fn_args, f"q{k}"),
                                seed=custom.seed, verbose=2)
-        training.export(model, os.path.join(fn_args.serving_model_dir, f"q{k}"))
+        msh_export.export(model, os.path.join(fn_args.serving_model_dir, f"q{k}"))
     with tf.io.gfile.GFile(os.path.join(fn_args.serving_model_dir, "rate_points.json"), "w") as f:
         json.dump({f"q{k}": lmbda for k, lmbda in enumerate(lambdas, start=1)}, f)
     trainer_checkpoints.release(fn_args)

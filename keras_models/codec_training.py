@@ -36,8 +36,8 @@ def train_codec(codec: str, preset: str, paths: Sequence[str], steps: int, out: 
         model = training.train(config.preset(preset), images, steps, checkpoint_dir=checkpoint_dir, verbose=verbose)
         export.export(model, out)
     else:
-        from keras_models.msh import config, training  # pylint: disable=g-import-not-at-top
+        from keras_models.msh import config, export, training  # pylint: disable=g-import-not-at-top
         overrides = {"lmbda": lmbda} if lmbda is not None else {}
         model = training.train(config.preset(preset, **overrides), images, steps, checkpoint_dir=checkpoint_dir,
                                verbose=verbose)
-        training.export(model, out)
+        export.export(model, out)

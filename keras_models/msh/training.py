@@ -1,9 +1,5 @@
-"""Training and export of the Mean-Scale Hyperprior.
-
-``train`` minimises bpp + lambda * MSE (0-255 scale) on random crops; ``export`` builds the
-range-coding tables and writes a SavedModel whose ``compress``/``decompress`` functions
-(and signatures of the same names) the ``msh`` codec loads.
-"""
+"""Training of the Mean-Scale Hyperprior: ``train`` minimises bpp + lambda * MSE (0-255 scale)
+on random crops (``keras_models.msh.export`` writes the SavedModel the ``msh`` codec loads)."""
 from __future__ import annotations
 
 
@@ -13,7 +9,7 @@ from keras_models import resumable
 from keras_models.msh.config import MshConfig
 from keras_models.msh.model import MeanScaleHyperprior
 
-__all__ = ["crops", "train", "export"]
+__all__ = ["crops", "train"]
 
 
 def crops(images: tf.data.Dataset, config: MshConfig, seed: int = 0) -> tf.data.Dataset:
@@ -50,13 +46,3 @@ def train(config: MshConfig, images: tf.data.Dataset, steps: int, log_dir: str |
     initial_epoch, callbacks = resumable.resume(model, schedule, checkpoint_dir, log_dir, "MSH")
     resumable.fit(model, batches, schedule, initial_epoch, callbacks, verbose, "MSH")
     return model
-
-
-def export(model: MeanScaleHyperprior, path: str) -> str:
-    """Writes a SavedModel exposing ``compress`` and ``decompress``."""
-    model.prepare_for_compression()
-    signatures = {"compress": model.compress.get_concrete_function(),
-                  "decompress": model.decompress.get_concrete_function()}
-    # save_traces=False: Keras would otherwise trace every layer's call, which GDN does not support.
-    model.save(path, save_format="tf", save_traces=False, signatures=signatures)
-    return path

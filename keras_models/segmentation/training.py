@@ -9,7 +9,7 @@ from typing import Any, Sequence
 import tensorflow as tf
 
 from keras_models import distribute, resumable
-from keras_models.segmentation import deeplab
+from keras_models.segmentation import config as deeplab_config, deeplab
 
 __all__ = ["SegmentationTrainingConfig", "augment", "weighted_loss", "training_batches", "train", "IGNORE"]
 
@@ -149,7 +149,7 @@ def train(config: SegmentationTrainingConfig, num_classes: int, sources: Sequenc
       the trained DeepLabv3+ network (float images 0..255 -> logits).
     """
     tf.keras.utils.set_random_seed(seed)
-    net_config = deeplab.preset(config.preset, **{**config.overrides, "num_classes": num_classes})
+    net_config = deeplab_config.preset(config.preset, **{**config.overrides, "num_classes": num_classes})
     with distribute.strategy().scope(), distribute.precision_policy(config.mixed_precision):
         network = deeplab.build_deeplab(net_config)
         model = _Segmenter(network)

@@ -79,10 +79,10 @@ def test_msh_decode_runs_under_a_deadline_in_a_child_process(tmp_path, rng, caps
     import tensorflow as tf  # pylint: disable=import-outside-toplevel
 
     from image_codecs import registry  # pylint: disable=import-outside-toplevel
-    from keras_models.msh import config, training  # pylint: disable=import-outside-toplevel
+    from keras_models.msh import config, export, training  # pylint: disable=import-outside-toplevel
     images = tf.data.Dataset.from_tensor_slices(rng.integers(0, 256, (4, 64, 64, 3), dtype=np.uint8))
     model = str(tmp_path / "msh")
-    training.export(training.train(config.preset("tiny", crop=32, batch_size=2), images, 2), model)
+    export.export(training.train(config.preset("tiny", crop=32, batch_size=2), images, 2), model)
     src, stream, png = _image(tmp_path, rng), str(tmp_path / "x.msh"), str(tmp_path / "y.png")
     assert main.main(["codec", "encode", "--codec", "msh", "--model", model, "--quality", "1", src, stream]) == 0
     assert main.main(["codec", "decode", "--codec", "msh", "--model", model, stream, png]) == 0

@@ -7,7 +7,7 @@ import pytest
 
 from keras_models.ir2i import config as ir2i_config, training as ir2i_training
 from keras_models.restoration import config as restoration_config, restorer
-from keras_models.segmentation import deeplab, training as seg_training
+from keras_models.segmentation import config as deeplab_config, training as seg_training
 
 
 def _rate(optimizer, step):
@@ -51,7 +51,7 @@ def test_cityscapes_paper_segmentation_is_deeplab_sgd_poly():
     seg = config_lib.load_config(path).segmentation
     training, steps = seg.training, seg.steps
     assert training.crop == (769, 769) and training.scale_range == (0.5, 2.0) and training.mixed_precision
-    assert deeplab.preset(training.preset).aspp_rates == (6, 12, 18)  # output stride 16
+    assert deeplab_config.preset(training.preset).aspp_rates == (6, 12, 18)  # output stride 16
     opt = seg_training._optimizer(training, steps)  # pylint: disable=protected-access
     assert float(opt.momentum) == pytest.approx(0.9)
     lr0, end = 0.007, 0.007 * 1e-3

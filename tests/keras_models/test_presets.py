@@ -6,7 +6,7 @@ from keras_models import presets
 from keras_models.ir2i import config as ic
 from keras_models.msh import config as mc
 from keras_models.restoration import config as rc
-from keras_models.segmentation import deeplab
+from keras_models.segmentation import config as deeplab_config
 
 
 def test_overrides_replace_fields_and_nested_configs_and_lists_become_tuples():
@@ -16,7 +16,7 @@ def test_overrides_replace_fields_and_nested_configs_and_lists_become_tuples():
 
 
 @pytest.mark.parametrize("family, build, name", [("MSH", mc.preset, "tiny"), ("restoration", rc.preset, "rdn-tiny"),
-                                                 ("DeepLab", deeplab.preset, "tiny"), ("IR2I", ic.preset, "ir2i-tiny")])
+                                                 ("DeepLab", deeplab_config.preset, "tiny"), ("IR2I", ic.preset, "ir2i-tiny")])
 def test_every_family_names_unknown_presets_and_fields(family, build, name):
     assert build(name) is not None
     with pytest.raises(ValueError, match=f"unknown {family} preset 'nope'; expected one of"):

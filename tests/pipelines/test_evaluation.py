@@ -8,7 +8,7 @@ import tensorflow as tf
 import tensorflow_model_analysis as tfma
 
 from image_datasets import features, image_files
-from keras_models.segmentation import deeplab, export, metrics
+from keras_models.segmentation import config as deeplab_config, deeplab, export, metrics
 from pipelines import evaluation
 
 NUM_CLASSES = 4
@@ -18,7 +18,7 @@ NUM_CLASSES = 4
 def model_and_data(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("tfma")
     tf.keras.utils.set_random_seed(0)
-    net = deeplab.build_deeplab(deeplab.preset("tiny", num_classes=NUM_CLASSES, aspp_filters=8, decoder_filters=8,
+    net = deeplab.build_deeplab(deeplab_config.preset("tiny", num_classes=NUM_CLASSES, aspp_filters=8, decoder_filters=8,
                                                low_level_filters=4))
     model_dir = export.export(net, str(tmp / "model"), NUM_CLASSES)
     rng = np.random.default_rng(0)

@@ -12,7 +12,7 @@ import pytest
 import tensorflow as tf
 
 from image_datasets import image_files
-from keras_models.segmentation import deeplab, export
+from keras_models.segmentation import config as deeplab_config, deeplab, export
 from serving import layout
 from serving.client import ServingClient, ServingError
 from serving.server import Admission, ModelRepository, make_server
@@ -22,7 +22,7 @@ from serving.server import Admission, ModelRepository, make_server
 def served(tmp_path_factory):
     root = tmp_path_factory.mktemp("serving_models")
     tf.keras.utils.set_random_seed(0)
-    net = deeplab.build_deeplab(deeplab.preset("tiny", num_classes=3, aspp_filters=8, decoder_filters=8,
+    net = deeplab.build_deeplab(deeplab_config.preset("tiny", num_classes=3, aspp_filters=8, decoder_filters=8,
                                                low_level_filters=4))
     export.export(net, str(root / "segmenter" / "1700000000"), 3)
     config = layout.write_models_config(str(root))

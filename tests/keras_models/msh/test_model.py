@@ -5,7 +5,7 @@ import tensorflow as tf
 
 from image_codecs import msh as msh_codec
 from image_codecs.base import BitstreamError
-from keras_models.msh import config as msh_config, model as msh_model, training
+from keras_models.msh import config as msh_config, export as msh_export, model as msh_model, training
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +14,7 @@ def trained(tmp_path_factory):
     images = tf.data.Dataset.from_tensor_slices(rng.integers(0, 256, (8, 64, 64, 3), dtype=np.uint8))
     model = training.train(msh_config.preset("tiny", crop=32, batch_size=4), images, steps=20)
     path = str(tmp_path_factory.mktemp("msh") / "q1")
-    training.export(model, path)
+    msh_export.export(model, path)
     return model, path
 
 
@@ -96,7 +96,7 @@ def test_folder_of_rate_points_resolves_by_quality(trained, tmp_path):
     _, path = trained
     shutil.copytree(path, tmp_path / "q1")
     images = tf.data.Dataset.from_tensor_slices(np.random.default_rng(5).integers(0, 256, (4, 64, 64, 3), np.uint8))
-    training.export(training.train(msh_config.preset("tiny", crop=32, batch_size=4), images, steps=1, seed=7),
+    msh_export.export(training.train(msh_config.preset("tiny", crop=32, batch_size=4), images, steps=1, seed=7),
                     str(tmp_path / "q2"))
     image = np.random.default_rng(2).integers(0, 256, (40, 56, 3), dtype=np.uint8)
     folder = str(tmp_path)
