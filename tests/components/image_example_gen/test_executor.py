@@ -125,3 +125,32 @@ def test_a_bad_privileged_image_is_judged_with_train_and_counted_per_split(citys
     assert summary["samples"] == {"privileged": 2, "train": 4, "val": 2}
     assert summary["examples"] == {"privileged": 1, "train": 3, "val": 2}
     assert summary["rejected"] == {"privileged": {"unreadable": 1}, "train": {"unreadable": 1}, "val": {}}
+
+
+@pytest.mark.parametrize("layout, options, images, tiles", [
+    ("cityscapes", {}, 4, 1),
+    ("sdd", {"sdd": ingest.SddOptions(scale=1.0, tile_size=(24, 20), split_counts=(4, 2, 2))}, 4, 12),
+])
+def test_every_fraction_up_to_the_ingestions_is_nested_sized_and_what_the_trainers_read(
+        layout, options, images, tiles, request, tmp_path):
+    """One ingestion at 50% serves 25% and 50%: on the written train examples, the images each
+    fraction's trainers read (``segmentation_trainer.source_datasets``, the restorer's pairs by
+    the same rule) number round(fraction * images) whole images, tiles included, and nest."""
+    from components import segmentation_trainer
+    root = request.getfixturevalue(f"{layout}_root")
+    config = ingest.IngestConfig(dataset=layout, root=root, privileged_fraction=0.5, **options)
+    examples = _run(config, tmp_path / "out")
+    files = glob.glob(os.path.join(examples.uri, "Split-train", "*.gz"))
+    train = _read_split(examples.uri, "train")
+    by_pixels = {}
+    for e in train:  # each example's first pixel row identifies it among the read images
+        by_pixels.setdefault(e["image"].tobytes(), e["image_id"].rsplit("_r", 1)[0])
+    chosen = {}
+    for fraction in (0.25, 0.5):
+        (source,) = segmentation_trainer.source_datasets(files, "o", fraction)
+        read = [by_pixels[image.tobytes()] for image, _, _ in source.as_numpy_iterator()]
+        chosen[fraction] = set(read)
+        assert len(chosen[fraction]) == round(fraction * images) and len(read) == len(chosen[fraction]) * tiles
+    assert chosen[0.25] < chosen[0.5]
+    # The ingestion's own fraction is the privileged split it wrote.
+    assert chosen[0.5] == {e["image_id"].rsplit("_r", 1)[0] for e in _read_split(examples.uri, "privileged")}

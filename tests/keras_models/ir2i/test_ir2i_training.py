@@ -2,6 +2,7 @@
 import os
 
 import numpy as np
+import pytest
 import tensorflow as tf
 from PIL import Image
 
