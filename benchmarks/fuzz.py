@@ -83,7 +83,8 @@ def run(images: int = 100_000) -> list[dict]:
     from image_datasets import pixel_budget  # pylint: disable=g-import-not-at-top
     from keras_models.ir2i import (config as ic, export as ir2i_export,  # pylint: disable=g-import-not-at-top
                                    training as ir2i_training)
-    from keras_models.msh import config as mc, export as msh_export, training as msh_training  # pylint: disable=g-import-not-at-top
+    from keras_models.msh import (config as mc, export as msh_export,  # pylint: disable=g-import-not-at-top
+                                  training as msh_training)
 
     decodes = max(1, images // 100)
     rng = np.random.default_rng(0)

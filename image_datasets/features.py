@@ -29,9 +29,9 @@ DATASET = "dataset"
 SPLIT = "split"
 HEIGHT = "height"
 WIDTH = "width"
-# 1 on the train examples of the images ingestion chose as privileged (the ``privileged`` split
-# holds their originals), else 0: the one record of that choice, which every later artifact
-# copies (tiles of one source image share it).
+# 1 on the train examples of the images ingestion chose as privileged at its own fraction (the
+# ``privileged`` split holds their originals), else 0; every later artifact copies it (tiles of
+# one source image share it).
 PRIVILEGED = "privileged"
 # The train examples' place in ingestion's seeded ranking of the train images and the number of
 # images ranked (``image_datasets.ingest.privileged_count``): the privileged images of any smaller

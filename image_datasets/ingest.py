@@ -132,7 +132,7 @@ def privileged_ranks(image_ids: list[str], seed: int = 0) -> dict[str, int]:
 
 def privileged_count(fraction: float, pool: int) -> int:
     """How many of ``pool`` ranked images a privileged ``fraction`` takes: ``round(fraction *
-    pool)``, halves to even (``components.examples_io.privileged_filter`` computes the same in
+    pool)``, halves to even (``components.examples_io.is_privileged`` computes the same in
     TensorFlow)."""
     return round(fraction * pool)
 

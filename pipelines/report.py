@@ -230,24 +230,26 @@ def _plot_privileged_sweep(data: ReportData, path: str) -> Optional[str]:
     """mIoU of rO and RO against the training set's bits per pixel, one line per configuration
     and privileged fraction, with oO (no compressed images, so no rate) as a horizontal line per
     fraction: the paper's Fig. 8; means over seeds."""
-    rows = [r for r in data.evaluations if _letters(r.configuration) in ("oO", "rO", "RO") and r.privileged_fraction > 0]
-    if len({r.privileged_fraction for r in rows}) < 2:
+    rows = [r for r in data.evaluations
+            if _letters(r.configuration) in ("oO", "rO", "RO") and r.privileged_fraction > 0]
+    fractions = sorted({r.privileged_fraction for r in rows})
+    if len(fractions) < 2:
         return None
     plt = report_figures.pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 4.2), dpi=110)
     for name in ("oO", "rO", "RO"):
-        for frac in sorted({r.privileged_fraction for r in rows}):
+        for k, frac in enumerate(fractions):  # one colour per fraction
             by_bpp: dict = {}
             for r in rows:
                 if _letters(r.configuration) == name and r.privileged_fraction == frac:
                     by_bpp.setdefault(r.train_bpp or 0.0, []).append(100 * r.miou)
             if by_bpp and name == "oO":
-                ax.axhline(np.mean([v for vs in by_bpp.values() for v in vs]), ls="--",
-                           color=f"C{sorted({r.privileged_fraction for r in rows}).index(frac)}",
+                ax.axhline(np.mean([v for vs in by_bpp.values() for v in vs]), ls="--", color=f"C{k}",
                            label=f"{name} - {100 * frac:g}%")
             elif by_bpp:
                 xs = sorted(by_bpp)
-                ax.plot(xs, [np.mean(by_bpp[x]) for x in xs], marker="o", label=f"{name} - {100 * frac:g}%")
+                ax.plot(xs, [np.mean(by_bpp[x]) for x in xs], marker="o", color=f"C{k}",
+                        label=f"{name} - {100 * frac:g}%")
     return _save_miou_plot(plt, fig, ax, "bits per pixel", path)
 
 

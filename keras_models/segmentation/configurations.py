@@ -28,8 +28,8 @@ import re
 from image_datasets import features
 
 __all__ = ["Configuration", "TrainingSource", "TrainingDomain", "TestDomain", "TRAINING", "TEST",
-           "TRAINING_DOMAINS", "TEST_DOMAINS", "PRIVILEGED_TRAINING", "HYBRID_ORIGINAL_WEIGHT", "domain_letter", "fraction_word",
-           "parse_fraction_word", "SEED_PREFIX", "component_ids", "parse_evaluator_id"]
+           "TRAINING_DOMAINS", "TEST_DOMAINS", "PRIVILEGED_TRAINING", "HYBRID_ORIGINAL_WEIGHT", "domain_letter",
+           "fraction_word", "parse_fraction_word", "SEED_PREFIX", "component_ids", "parse_evaluator_id"]
 
 HYBRID_ORIGINAL_WEIGHT = 5.0
 

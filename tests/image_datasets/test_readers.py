@@ -125,8 +125,8 @@ def test_the_trainers_tensorflow_membership_counts_as_ingestion_does(pool):
     from image_datasets import features
     for fraction in (0.125, 0.25, 0.5, 0.3, 1 / 3, 0.0625, 1.0):
         ranks = tf.range(pool, dtype=tf.int64)
-        parsed = {features.PRIVILEGED_RANK: ranks, features.PRIVILEGED_POOL: tf.fill([pool], tf.constant(pool, tf.int64)),
-                  features.PRIVILEGED: tf.zeros([pool], tf.int64)}
+        parsed = {features.PRIVILEGED_RANK: ranks, features.PRIVILEGED: tf.zeros([pool], tf.int64),
+                  features.PRIVILEGED_POOL: tf.fill([pool], tf.constant(pool, tf.int64))}
         kept = int(tf.reduce_sum(tf.cast(examples_io.is_privileged(parsed, fraction), tf.int32)))
         assert kept == ingest.privileged_count(fraction, pool), (fraction, pool)
 
