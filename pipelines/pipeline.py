@@ -108,12 +108,15 @@ def _restoration(config: ExperimentConfig, compression: Compression) -> dict:
     None for restorers that learn from every pair of their split."""
     stage, out = config.restoration, {}
     ingested = config.ingest.privileged_fraction
-    fractions = sorted({c.restorer_fraction(ingested) for c in (config.segmentation.parsed
-                                                                if config.segmentation else [])} - {None})
-    privileged = {r.name for r in config.segmentation_restorers("privileged") if r.fractions}
+    # The smaller fractions each restorer also learns at: those of the configurations it serves.
+    fractions: dict[str, set] = {}
+    for c in config.segmentation.parsed if config.segmentation else []:
+        if c.restorer_fraction(ingested) is not None:
+            for r in config.restorers_for(c):
+                fractions.setdefault(r.name, set()).add(c.restorer_fraction(ingested))
     for key in stage.specs:
         for r in stage.restorers:
-            for fraction in [None] + (fractions if r.name in privileged else []):
+            for fraction in [None] + sorted(fractions.get(r.name, ())):
                 pairs = split_name(r.source, key)
                 name = r.name + ("" if fraction is None else f"@{fraction:g}")  # as the report names it
                 trainer = tfx.components.Trainer(

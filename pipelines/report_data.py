@@ -120,7 +120,7 @@ def _evaluations(run_dir: str, root: str, num_classes: int, train_bpp: dict, fra
     """(the overall ``EvaluationRow`` of each Evaluator, the ``RateRow``s of the Evaluators of
     configurations trained on originals and tested on compressed images)."""
     import tensorflow_model_analysis as tfma  # pylint: disable=g-import-not-at-top
-    rows, rate_rows = [], []
+    rows, rate_rows, trainer_fractions = [], [], {}
     for component in sorted(os.listdir(root)):
         if not component.startswith("Evaluator."):
             continue
@@ -145,8 +145,10 @@ def _evaluations(run_dir: str, root: str, num_classes: int, train_bpp: dict, fra
         # The fraction its trainer used; runs recorded before configurations had their own
         # fraction carry the ingestion's in every trainer.
         trainer_id = configurations.component_ids(parsed, spec, restorer, seed)[0]
-        row_fraction = float(_segmenter_meta(root, trainer_id).get("privileged_fraction",
-                                                                    parsed.privileged_fraction(fraction)))
+        if trainer_id not in trainer_fractions:  # several evaluators test one trained model
+            trainer_fractions[trainer_id] = float(_segmenter_meta(root, trainer_id).get(
+                "privileged_fraction", parsed.privileged_fraction(fraction)))
+        row_fraction = trainer_fractions[trainer_id]
         blessing = latest_artifact(root, component, "blessing")
         rows.append(EvaluationRow(
             run=run, configuration=configuration, spec=spec, restorer=restorer,
@@ -245,11 +247,10 @@ def collect(run_dirs: list[str]) -> ReportData:
                 if path and os.path.exists(os.path.join(path, "restoration.json")):
                     restoration += [{**r, "component": component} for r in
                                     json.load(open(os.path.join(path, "restoration.json")))]
-        trainer = latest_artifact(root, "SegmentationTrainer.orig", "model") or next(
-            (latest_artifact(root, c, "model") for c in sorted(os.listdir(root)) if c.startswith("SegmentationTrainer.")),
-            None)
-        meta_path = os.path.join(trainer, "Format-Serving", "segmenter.json") if trainer else ""
-        meta = json.load(open(meta_path)) if os.path.exists(meta_path) else {}
+        trainer = ("SegmentationTrainer.orig" if latest_artifact(root, "SegmentationTrainer.orig", "model") else next(
+            (c for c in sorted(os.listdir(root)) if c.startswith("SegmentationTrainer.") and
+             latest_artifact(root, c, "model")), None))
+        meta = _segmenter_meta(root, trainer) if trainer else {}
         class_names = class_names or meta.get("class_names", [])
         num_classes = int(meta.get("num_classes", len(class_names) or 0))
         fraction = float(meta.get("privileged_fraction", 0.0))
