@@ -8,13 +8,14 @@ import os
 from typing import Any
 
 import apache_beam as beam
+import tensorflow as tf
 from tfx import types
 from tfx.dsl.components.base import base_beam_executor
 from tfx.types import artifact_utils
 from tfx.utils import io_utils
 
 import dataconf
-from components import examples_output
+from components import examples_io, examples_output
 from components.image_example_gen import ingest_transform
 from image_datasets import ingest
 
@@ -24,11 +25,19 @@ INGEST_CONFIG_KEY = "ingest_config"
 SUMMARY_FILE = "ingest_summary.json"
 
 
-def _summary(splits: dict, counters) -> dict:
+def _summary(splits: dict, counters, examples: types.Artifact) -> dict:
     """Per split: samples planned, examples written, rejections by reason (counters are named
-    ``<split>/<name>``; a counter reported by several steps is summed)."""
+    ``<split>/<name>``; a counter reported by several steps is summed). ``counters`` None: the
+    runner collects no Beam counters (Dask); the examples are counted in the written files and
+    the rejections are not known (``null``)."""
     summary = {"samples": {k: len(v) for k, v in sorted(splits.items())},
                "examples": {k: 0 for k in sorted(splits)}, "rejected": {k: {} for k in sorted(splits)}}
+    if counters is None:
+        for split in splits:
+            files = examples_io.split_files([artifact_utils.get_split_uri([examples], split)])
+            summary["examples"][split] = sum(1 for _ in tf.data.TFRecordDataset(files, compression_type="GZIP"))
+        summary["rejected"] = None
+        return summary
     for counter in counters:
         split, _, name = counter.key.metric.name.partition("/")
         if name == "examples":
@@ -62,8 +71,14 @@ class Executor(base_beam_executor.BaseBeamExecutor):
                  | f"Write[{split}]" >> examples_output.write(examples, split))
         result = pipeline.run()
         result.wait_until_finish()
-        summary = _summary(splits, result.metrics().query(
-            beam.metrics.MetricsFilter().with_namespace(ingest_transform.COUNTER_NAMESPACE))["counters"])
+        try:
+            counters = result.metrics().query(
+                beam.metrics.MetricsFilter().with_namespace(ingest_transform.COUNTER_NAMESPACE))["counters"]
+        except NotImplementedError:  # Dask (components.dask_runner) collects no counters
+            logging.warning("ImageExampleGen: this Beam runner collects no counters; examples are counted in the "
+                            "written files and rejections are not known")
+            counters = None
+        summary = _summary(splits, counters, examples)
         io_utils.write_string_file(os.path.join(examples.uri, SUMMARY_FILE), json.dumps(summary, indent=2))
         examples_output.describe(examples)
         logging.info("ImageExampleGen summary: %s", summary)
