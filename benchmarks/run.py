@@ -41,6 +41,8 @@ BENCHMARKS = {
     "fuzz": ("benchmarks.fuzz", "Fuzzing the decoders: mutated containers and full decodes"),
     "hostile": ("benchmarks.hostile_inputs",
                 "Hostile inputs: memory and time of every decoder on forged sizes, and of the server under abuse"),
+    "paper_size": ("benchmarks.paper_size",
+                   "The paper's image size end to end (cityscapes_smoke, 2048x1024): time and memory per stage"),
     "ir2i_context": ("benchmarks.ir2i_inpainting_context",
                      "IR2I at low rates: inpainting learnt from original vs coded context, over seeds"),
 }
