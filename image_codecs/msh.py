@@ -73,13 +73,19 @@ def unpack(data: bytes) -> list:
 
 def resolve_model(model: str, quality: int) -> str:
     """``model`` is a SavedModel, or a folder of them named ``q<quality>``."""
-    if os.path.exists(os.path.join(model, "saved_model.pb")):
+    gfile = _gfile()  # local paths and gs:// alike: a Beam worker reads the model where the pipeline wrote it
+    if gfile.exists(os.path.join(model, "saved_model.pb")):
         return model
     candidate = os.path.join(model, f"q{quality}")
-    if os.path.exists(os.path.join(candidate, "saved_model.pb")):
+    if gfile.exists(os.path.join(candidate, "saved_model.pb")):
         return candidate
-    found = sorted(d for d in os.listdir(model) if d.startswith("q")) if os.path.isdir(model) else []
+    found = sorted(d.rstrip("/") for d in gfile.listdir(model) if d.startswith("q")) if gfile.isdir(model) else []
     raise FileNotFoundError(f"msh: no SavedModel at {model!r} nor {candidate!r} (qualities present: {found})")
+
+
+def _gfile():
+    import tensorflow as tf  # pylint: disable=g-import-not-at-top
+    return tf.io.gfile
 
 
 @functools.lru_cache(maxsize=16)
@@ -120,10 +126,12 @@ class MshCodec(Codec):
         """The qualities a model folder provides (``q<k>`` sub-folders), or [1] for one SavedModel."""
         if not model:
             raise ValueError("msh: a model is required")
-        if os.path.exists(os.path.join(model, "saved_model.pb")):
+        gfile = _gfile()
+        if gfile.exists(os.path.join(model, "saved_model.pb")):
             return [1]
-        return sorted(int(d[1:]) for d in os.listdir(model)
-                      if d[1:].isdigit() and os.path.exists(os.path.join(model, d, "saved_model.pb")))
+        names = [d.rstrip("/") for d in gfile.listdir(model)]
+        return sorted(int(d[1:]) for d in names
+                      if d[1:].isdigit() and gfile.exists(os.path.join(model, d, "saved_model.pb")))
 
     def metadata(self) -> dict:
         return {**super().metadata(), "model": self.model_path}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 
-from image_datasets import labels
+from image_datasets import labels, storage
 from image_datasets.reader import DatasetReader, Sample, sorted_glob
 
 __all__ = ["CityscapesOptions", "CityscapesReader"]
@@ -30,7 +30,7 @@ class CityscapesReader(DatasetReader):
     def __init__(self, root: str, options: CityscapesOptions | None = None):
         super().__init__(root, labels.cityscapes_table())
         self.options = options or CityscapesOptions()
-        if not os.path.isdir(os.path.join(self.root, "leftImg8bit")):
+        if not storage.isdir(os.path.join(self.root, "leftImg8bit")):
             raise FileNotFoundError(f"{self.root}: not a Cityscapes root (no leftImg8bit/ folder)")
 
     @staticmethod

@@ -19,7 +19,7 @@ from typing import Optional
 import yaml
 
 import dataconf
-from image_datasets import labels
+from image_datasets import labels, storage
 from image_datasets.reader import DatasetReader, Sample, sorted_glob, stem
 
 __all__ = ["FolderOptions", "FolderClasses", "FolderReader"]
@@ -48,10 +48,10 @@ class FolderOptions:
 
 
 def load_classes(path: str) -> labels.LabelTable:
-    if not os.path.exists(path):
+    if not storage.exists(path):
         raise FileNotFoundError(f"{path}: class file missing (see image_datasets/folder.py)")
-    with open(path) as f:
-        data = yaml.safe_load(f)
+    with storage.open_binary(path) as f:
+        data = yaml.safe_load(f.read().decode())
     spec = dataconf.from_dict(FolderClasses, data, where=os.path.basename(path))
     return labels.table_from_names("folder", spec.classes, spec.ids, spec.ignore_ids, spec.colors)
 
@@ -62,11 +62,11 @@ class FolderReader(DatasetReader):
     def __init__(self, root: str, options: FolderOptions | None = None):
         self.options = options or FolderOptions()
         super().__init__(root, load_classes(os.path.join(root, self.options.classes_file)))
-        if not os.path.isdir(os.path.join(self.root, "images")):
+        if not storage.isdir(os.path.join(self.root, "images")):
             raise FileNotFoundError(f"{self.root}: no images/ folder")
 
     def _split_dirs(self) -> bool:
-        return any(os.path.isdir(os.path.join(self.root, "images", s)) for s in _SPLITS)
+        return any(storage.isdir(os.path.join(self.root, "images", s)) for s in _SPLITS)
 
     @staticmethod
     def split_patterns(options: FolderOptions) -> dict[str, str]:

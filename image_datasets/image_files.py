@@ -13,7 +13,7 @@ import os
 import numpy as np
 from PIL import Image
 
-from image_datasets import pixel_budget
+from image_datasets import pixel_budget, storage
 
 __all__ = ["BadImageError", "read_image", "read_mask", "encode_png", "decode_png", "to_uint8_rgb",
            "pair_by_stem"]
@@ -31,21 +31,30 @@ class BadImageError(ValueError):
         self.code = code
 
 
+def _open_image(path: str) -> Image.Image:
+    """Pillow's image of a local file, or of a remote file's bytes."""
+    if storage.is_remote(path):
+        with storage.open_binary(path) as f:
+            return Image.open(io.BytesIO(f.read()))
+    return Image.open(path)
+
+
 def _open_array(path: str) -> tuple[np.ndarray, str]:
     """Returns the raw pixel array and the PIL mode (or 'tiff') of a file."""
-    if not os.path.exists(path):
-        if os.path.islink(path):
+    if not storage.exists(path):
+        if storage.islink(path):
             raise BadImageError(path, "symlink loop or dangling symlink (its target does not resolve)", "missing")
         raise BadImageError(path, "file does not exist", "missing")
     if path.lower().endswith(_TIFF):
         import tifffile  # pylint: disable=g-import-not-at-top
 
         try:
-            return np.asarray(tifffile.imread(path)), "tiff"
+            with storage.open_binary(path) as f:
+                return np.asarray(tifffile.imread(io.BytesIO(f.read()))), "tiff"
         except Exception:  # pylint: disable=broad-except
             pass  # Fall back to Pillow, which reads some TIFFs tifffile does not.
     try:
-        with Image.open(path) as im:
+        with _open_image(path) as im:
             try:
                 pixel_budget.check(im.size[0], im.size[1], path)
             except pixel_budget.PixelBudgetError as e:
@@ -102,7 +111,7 @@ def read_image(path: str) -> np.ndarray:
     """
     array, mode = _open_array(path)
     if mode in ("P", "PA"):
-        with Image.open(path) as im:
+        with _open_image(path) as im:
             array = np.asarray(im.convert("RGB"))
     if mode.startswith("I;16") or mode == "I":
         array = array.astype(np.int64)

@@ -8,12 +8,11 @@ dataset, for restoration training in configuration AO).
 from __future__ import annotations
 
 import dataclasses
-import glob
 import hashlib
 import os
 from typing import Literal, Optional
 
-from image_datasets import labels
+from image_datasets import labels, storage
 from image_datasets.cityscapes import CityscapesOptions, CityscapesReader
 from image_datasets.folder import FolderOptions, FolderReader, load_classes as folder_load_classes
 from image_datasets.inria import InriaOptions, InriaReader
@@ -81,7 +80,7 @@ class ImagesReader(DatasetReader):
         return {"auxiliary": "*"}
 
     def list_samples(self) -> dict[str, list[Sample]]:
-        paths = sorted(p for p in glob.glob(os.path.join(self.root, "**", "*"), recursive=True)
+        paths = sorted(p for p in storage.walk_files(self.root)
                        if p.lower().endswith(_IMAGE_EXT))
         return {"auxiliary": [Sample(_relative_id(self.root, p), "auxiliary", p) for p in paths]}
 
@@ -100,7 +99,7 @@ def fingerprint_patterns(config: IngestConfig) -> dict[str, str]:
     if config.privileged_fraction > 0 and "train" in patterns:
         patterns["privileged"] = patterns["train"]
     if config.auxiliary is not None:
-        patterns["auxiliary"] = os.path.join(os.path.abspath(config.auxiliary.root), "*")
+        patterns["auxiliary"] = os.path.join(storage.abspath(config.auxiliary.root), "*")
     return patterns
 
 

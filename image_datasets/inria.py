@@ -10,7 +10,7 @@ import dataclasses
 import os
 import re
 
-from image_datasets import labels
+from image_datasets import labels, storage
 from image_datasets.reader import DatasetReader, Sample, sorted_glob
 
 __all__ = ["InriaOptions", "InriaReader"]
@@ -37,7 +37,7 @@ class InriaReader(DatasetReader):
     def __init__(self, root: str, options: InriaOptions | None = None):
         super().__init__(root, labels.inria_table())
         self.options = options or InriaOptions()
-        if not os.path.isdir(os.path.join(self.root, "train", "images")):
+        if not storage.isdir(os.path.join(self.root, "train", "images")):
             raise FileNotFoundError(f"{root}: not an INRIA root (expected AerialImageDataset/, the "
                                     "folder holding train/images/ and train/gt/)")
 

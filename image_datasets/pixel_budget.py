@@ -14,6 +14,8 @@ import os
 import threading
 from typing import Optional, Union
 
+from image_datasets import storage
+
 __all__ = ["DEFAULT_MAX_PIXELS", "PixelBudgetError", "max_pixels", "check", "declared_size", "check_image_bytes"]
 
 DEFAULT_MAX_PIXELS = 40_000_000
@@ -57,7 +59,11 @@ def declared_size(source: Union[bytes, str]) -> Optional[tuple[int, int]]:
         previous = Image.MAX_IMAGE_PIXELS
         Image.MAX_IMAGE_PIXELS = None  # this budget decides, with a clearer message than Pillow's
         try:
-            with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as im:
+            if isinstance(source, bytes):
+                source = io.BytesIO(source)
+            elif storage.is_remote(source):  # only its header is read, not its pixels
+                source = storage.open_binary(source)
+            with Image.open(source) as im:
                 return im.size
         except Exception:  # pylint: disable=broad-except  # not an image Pillow knows: the decoder will say
             return None

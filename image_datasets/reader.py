@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import abc
 import dataclasses
-import glob
 import os
 from typing import Optional
 
 import numpy as np
 
-from image_datasets import image_files, labels, pixel_budget
+from image_datasets import image_files, labels, pixel_budget, storage
 
 __all__ = ["Sample", "Record", "BadSampleError", "DatasetReader", "UNLABELED"]
 
@@ -63,9 +62,9 @@ class DatasetReader(abc.ABC):
     name = "base"
 
     def __init__(self, root: str, table: labels.LabelTable):
-        if not os.path.isdir(root):
+        if not storage.isdir(root):
             raise FileNotFoundError(f"{self.name} dataset root {root!r} is not a directory")
-        self.root = os.path.abspath(root)
+        self.root = storage.abspath(root)
         self.table = table
 
     @abc.abstractmethod
@@ -90,7 +89,7 @@ class DatasetReader(abc.ABC):
     def load_pixels(self, sample: Sample) -> tuple[np.ndarray, Optional[np.ndarray]]:
         """Reads, converts and checks the image and its mask (sizes compared from the headers
         first, so a mismatched pair is refused before either is decoded)."""
-        if sample.split not in UNLABELED and sample.label_path and os.path.exists(sample.label_path):
+        if sample.split not in UNLABELED and sample.label_path and storage.exists(sample.label_path):
             sizes = pixel_budget.declared_size(sample.image_path), pixel_budget.declared_size(sample.label_path)
             if None not in sizes and sizes[0] != sizes[1]:
                 raise BadSampleError(sample.label_path, f"mask is {sizes[1][0]}x{sizes[1][1]} but image "
@@ -101,7 +100,7 @@ class DatasetReader(abc.ABC):
             raise BadSampleError(e.path, e.reason, e.code) from e
         if sample.split in UNLABELED:
             return image, None
-        if sample.label_path is None or not os.path.exists(sample.label_path):
+        if sample.label_path is None or not storage.exists(sample.label_path):
             raise BadSampleError(sample.image_path, f"no mask (expected {sample.label_path})",
                                  "missing_mask")
         try:
@@ -120,8 +119,7 @@ class DatasetReader(abc.ABC):
         return image, label
 
 
-def sorted_glob(pattern: str) -> list[str]:
-    return sorted(glob.glob(pattern))
+sorted_glob = storage.sorted_glob
 
 
 def stem(path: str) -> str:

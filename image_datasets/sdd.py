@@ -14,7 +14,7 @@ import os
 import numpy as np
 from PIL import Image
 
-from image_datasets import labels
+from image_datasets import labels, storage
 from image_datasets.reader import BadSampleError, DatasetReader, Record, Sample, sorted_glob, stem
 
 __all__ = ["SddOptions", "SddReader", "tile_origins"]
@@ -56,7 +56,7 @@ class SddReader(DatasetReader):
     def __init__(self, root: str, options: SddOptions | None = None):
         super().__init__(root, labels.sdd_table())
         self.options = options or SddOptions()
-        if not os.path.isdir(os.path.join(self.root, "original_images")):
+        if not storage.isdir(os.path.join(self.root, "original_images")):
             raise FileNotFoundError(f"{root}: not a Semantic Drone root (expected the folder that holds "
                                     "original_images/ and label_images_semantic/)")
 
