@@ -43,6 +43,8 @@ BENCHMARKS = {
                 "Hostile inputs: memory and time of every decoder on forged sizes, and of the server under abuse"),
     "paper_size": ("benchmarks.paper_size",
                    "The paper's image size end to end (cityscapes_smoke, 2048x1024): time and memory per stage"),
+    "cost_model": ("benchmarks.cost_model",
+                   "What the paper's whole study costs (cityscapes_paper): GPU-hours, CPU node-hours, storage, money"),
     "ir2i_context": ("benchmarks.ir2i_inpainting_context",
                      "IR2I at low rates: inpainting learnt from original vs coded context, over seeds"),
 }

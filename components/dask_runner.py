@@ -43,10 +43,7 @@ from apache_beam.runners.dask import overrides as dask_overrides_module
 from apache_beam.runners.dask.overrides import dask_overrides
 from apache_beam.transforms.sideinputs import SideInputMap
 
-__all__ = ["DaskRunner", "METRICS_UNSUPPORTED"]
-
-# What ``PipelineResult.metrics()`` raises on this runner: Beam's DaskRunner collects no counters.
-METRICS_UNSUPPORTED = (NotImplementedError,)
+__all__ = ["DaskRunner"]
 
 
 class _Consumers(PipelineVisitor):
