@@ -33,11 +33,11 @@ MEASURED = {
     "finenet_restore_s": (88.76, "restoration_speed: finenet-paper, 512 px tiles"),
     "finenet_step_s": (6.447, "restoration_speed: finenet-paper step, 256x256 crop, batch 1"),
     "rdn_step_s": (18.711, "restoration_speed: rdn-paper step, 256x256 crop, batch 1"),
-    "deeplab_infer_s": (None, "segmentation_speed: resnet50 inference of a 2048x1024 frame"),
-    "deeplab_step_s": (None, "segmentation_speed: resnet50 training step, batch 2 of 512x512"),
+    "deeplab_infer_s": (7.227, "segmentation_speed: resnet50 inference of a 2048x1024 frame"),
+    "deeplab_step_s": (7.13, "segmentation_speed: resnet50 training step, batch 2 of 512x512"),
     "msh_analysis_s": (2.0, "codecs (reading): MSH paper size, the analysis transform of a frame"),
-    "ingest_s": (None, "paper_size: ImageExampleGen's cost per frame"),
-    "statistics_s": (None, "paper_size: StatisticsGen's cost per frame"),
+    "ingest_s": (0.39, "paper_size: ImageExampleGen's cost per frame"),
+    "statistics_s": (0.2, "paper_size: StatisticsGen's cost per frame"),
 }
 # Figures nobody measured, with their basis.
 ESTIMATED = {
