@@ -49,8 +49,10 @@ def _open_array(path: str) -> tuple[np.ndarray, str]:
         import tifffile  # pylint: disable=g-import-not-at-top
 
         try:
-            with storage.open_binary(path) as f:
-                return np.asarray(tifffile.imread(io.BytesIO(f.read()))), "tiff"
+            if storage.is_remote(path):
+                with storage.open_binary(path) as f:
+                    return np.asarray(tifffile.imread(io.BytesIO(f.read()))), "tiff"
+            return np.asarray(tifffile.imread(path)), "tiff"
         except Exception:  # pylint: disable=broad-except
             pass  # Fall back to Pillow, which reads some TIFFs tifffile does not.
     try:

@@ -47,15 +47,15 @@ def sorted_glob(pattern: str) -> list[str]:
 
 
 def walk_files(root: str) -> Iterator[str]:
-    """Every file under ``root``, at any depth."""
-    if is_remote(root):
-        for folder, _, files in _gfile().walk(root):
-            for name in files:
-                yield os.path.join(folder, name)
-    else:
-        for folder, _, files in os.walk(root, followlinks=True):
-            for name in files:
-                yield os.path.join(folder, name)
+    """Every file under ``root``, at any depth, but for hidden ones (a name starting with '.',
+    in the file or a folder below ``root``: as ``glob``'s ``**`` leaves out, e.g. macOS's
+    ``._photo.png`` companions)."""
+    walk = _gfile().walk(root) if is_remote(root) else os.walk(root, followlinks=True)
+    for folder, dirs, files in walk:
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith("."):
+                yield os.path.join(folder, name.rstrip("/"))
 
 
 def listdir(path: str) -> list[str]:

@@ -51,9 +51,9 @@ def test_a_missing_remote_file_is_named(remote_cityscapes):
         image_files.read_image(path)
 
 
-def test_an_auxiliary_folder_is_walked_at_every_depth(tmp_path):
+def test_an_auxiliary_folder_is_walked_at_every_depth_without_hidden_files(tmp_path):
     remote = f"ram://{uuid.uuid4().hex}/aux"
-    for rel in ("a.png", "x/b.png", "x/y/c.jpg", "x/notes.txt"):
+    for rel in ("a.png", "x/b.png", "x/y/c.jpg", "x/notes.txt", "x/._b.png", ".cache/d.png"):
         tf.io.gfile.makedirs(os.path.dirname(os.path.join(remote, rel)))
         with tf.io.gfile.GFile(os.path.join(remote, rel), "wb") as f:
             f.write(b"")
