@@ -58,11 +58,10 @@ PRICES = {
 
 def _steps_and_units(config) -> dict:
     """Per stage kind: components, and their units (steps or frames) from the real pipeline."""
-    from keras_models.segmentation.configurations import parse_evaluator_id  # pylint: disable=g-import-not-at-top
     from pipelines import pipeline  # pylint: disable=g-import-not-at-top
     components = pipeline.create_pipeline(config, "/nonexistent").components
     restorers = {r.name: r for r in config.restoration.restorers}
-    units = collections.defaultdict(lambda: collections.Counter())
+    units = collections.defaultdict(collections.Counter)
     for c in components:
         kind = c.id.split(".", 1)[0]
         units[kind]["components"] += 1
@@ -77,7 +76,6 @@ def _steps_and_units(config) -> dict:
         elif kind == "SegmentationTrainer":
             units[kind]["steps"] += config.segmentation.steps
         elif kind == "Evaluator":
-            parse_evaluator_id(c.id)  # every id is a configuration's
             units[kind]["frames"] += FRAMES[config.segmentation.test_split]
     ingested = FRAMES["train"] + FRAMES["val"] + FRAMES["extra"] + FRAMES["auxiliary"]
     units["ImageExampleGen"]["frames"] = ingested
