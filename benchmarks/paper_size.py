@@ -5,11 +5,13 @@ dataset sizes, each in a fresh run directory and a fresh process tree.
 For every stage kind (ImageExampleGen, Compression, RestorationTrainer, ...) it records the
 wall time summed over that kind's components and the peak resident memory while one of them
 ran, from the ``[k/N] <id> ...`` / ``done in`` lines ``dsr run`` prints and a sampler of the
-process tree's RSS (every 0.5 s; the tree's sum counts pages that forked Beam workers share
-once per process, so it is an upper bound, and the largest single process is given beside
-it); the peaks in the table are the larger run's. The second size doubles every split, so a stage whose cost grows linearly in the number
-of images doubles its time less its fixed part: the table gives each kind's ratio, its
-per-image cost ``(t2 - t1) / (n2 - n1)`` and its fixed part ``2 t1 - t2``.
+process tree's memory every 0.5 s: the sum of the processes' proportional set sizes (PSS, a
+page shared by n processes counted 1/n in each: the tree's true resident memory), the sum of
+their RSS (which counts a shared page once per process: an upper bound) and the largest RSS.
+The peaks in the table are the larger run's. The second size doubles every split, so a stage
+whose cost grows linearly in the number of images doubles its time less its fixed part: the
+table gives each kind's ratio, its per-image cost ``(t2 - t1) / (n2 - n1)`` and its fixed part
+``2 t1 - t2``.
 """
 from __future__ import annotations
 
@@ -57,31 +59,34 @@ def stage_spans(lines: list[tuple[float, str]]) -> list[StageSpan]:
 
 
 class _TreeSampler(threading.Thread):
-    """Samples the RSS of a process and all its descendants (sum and largest) every 0.5 s."""
+    """Samples the memory of a process and all its descendants every 0.5 s: the sum of their
+    RSS, the largest RSS, and the sum of their PSS (proportional set size: a page shared by n
+    processes counts 1/n in each, so the sum is the tree's true resident memory)."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         import psutil  # pylint: disable=g-import-not-at-top
         self.root = psutil.Process(pid)
-        self.samples: list[tuple[float, int, int]] = []  # (time, tree sum, largest process), bytes
+        self.samples: list[tuple[float, int, int, int]] = []  # (time, RSS sum, largest RSS, PSS sum), bytes
         self.stop = threading.Event()
 
     def run(self):
         import psutil  # pylint: disable=g-import-not-at-top
         while not self.stop.is_set():
-            total = largest = 0
+            total = largest = pss = 0
             try:
                 procs = [self.root] + self.root.children(recursive=True)
             except psutil.Error:
                 break
             for p in procs:
                 try:
-                    rss = p.memory_info().rss
+                    info = p.memory_full_info()
                 except psutil.Error:
                     continue
-                total += rss
-                largest = max(largest, rss)
-            self.samples.append((time.monotonic(), total, largest))
+                total += info.rss
+                largest = max(largest, info.rss)
+                pss += info.pss
+            self.samples.append((time.monotonic(), total, largest, pss))
             self.stop.wait(SAMPLE_S)
 
 
@@ -120,20 +125,22 @@ def _run_once(config: dict, run_dir: str, log_path: str) -> dict:
             "start": start}
 
 
-def _peak(samples, start: float, end: float) -> tuple[int, int]:
-    inside = [(s, l) for t, s, l in samples if start <= t <= end + SAMPLE_S]
-    return (max(s for s, _ in inside), max(l for _, l in inside)) if inside else (0, 0)
+def _peak(samples, start: float, end: float) -> tuple[int, int, int]:
+    """The peaks of RSS sum, largest RSS and PSS sum while ``start``..``end``."""
+    inside = [sample[1:] for sample in samples if start <= sample[0] <= end + SAMPLE_S]
+    return tuple(max(column) for column in zip(*inside)) if inside else (0, 0, 0)
 
 
 def _by_kind(result: dict) -> dict[str, dict]:
     kinds: dict[str, dict] = {}
     for span in result["spans"]:
-        k = kinds.setdefault(span.kind, {"components": 0, "wall_s": 0.0, "tree": 0, "largest": 0, "cached": 0})
+        k = kinds.setdefault(span.kind, {"components": 0, "wall_s": 0.0, "tree": 0, "largest": 0, "pss": 0,
+                                         "cached": 0})
         k["components"] += 1
         k["cached"] += span.cached
         k["wall_s"] += span.end - span.start
-        tree, largest = _peak(result["samples"], span.start, span.end)
-        k["tree"], k["largest"] = max(k["tree"], tree), max(k["largest"], largest)
+        tree, largest, pss = _peak(result["samples"], span.start, span.end)
+        k["tree"], k["largest"], k["pss"] = max(k["tree"], tree), max(k["largest"], largest), max(k["pss"], pss)
     return kinds
 
 
@@ -167,13 +174,13 @@ def run(images: Optional[int] = None, run_root: str = "runs/paper-size") -> list
                "ratio": round(b["wall_s"] / a["wall_s"], 2) if a and a["wall_s"] else "",
                "per_frame_s": round((b["wall_s"] - a["wall_s"]) / (n2 - n1), 2) if a else "",
                "fixed_s": round(2 * a["wall_s"] - b["wall_s"], 1) if a else "",
-               "peak_tree_rss_mib": round(b["tree"] / 2**20),
+               "peak_tree_pss_mib": round(b["pss"] / 2**20), "peak_tree_rss_mib": round(b["tree"] / 2**20),
                "peak_process_rss_mib": round(b["largest"] / 2**20)}
         rows.append(row)
     for (d, r), n in (((d1, r1), n1), ((d2, r2), n2)):
-        tree = max((s for _, s, _ in r["samples"]), default=0)
-        largest = max((l for _, _, l in r["samples"]), default=0)
+        _, tree, largest, pss = (max(column) for column in zip(*r["samples"])) if r["samples"] else (0, 0, 0, 0)
         rows.append({"stage": f"whole run: {d['train']} train + {d['val']} val + {d['auxiliary']} auxiliary frames",
                      "components": len(r["spans"]), f"wall_s ({n} frames)": round(r["wall_s"], 1),
-                     "peak_tree_rss_mib": round(tree / 2**20), "peak_process_rss_mib": round(largest / 2**20)})
+                     "peak_tree_pss_mib": round(pss / 2**20), "peak_tree_rss_mib": round(tree / 2**20),
+                     "peak_process_rss_mib": round(largest / 2**20)})
     return rows

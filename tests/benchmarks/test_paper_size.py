@@ -24,3 +24,23 @@ def test_the_scaled_config_scales_every_split_and_moves_the_data():
     assert half["demo_data"] == {"train": 6, "val": 2, "auxiliary": 4, "width": 2048, "height": 1024}
     assert half["ingest"] == {"root": "data/y", "auxiliary": {"root": "data/y/auxiliary"}}
     assert base["demo_data"]["train"] == 12
+
+
+def test_the_sampler_sees_a_child_and_counts_shared_pages_once_in_pss():
+    import subprocess
+    import sys
+    import time
+    child = subprocess.Popen([sys.executable, "-c", "import time; x = bytearray(64 << 20); time.sleep(3)"])
+    try:
+        sampler = paper_size._TreeSampler(child.pid)  # pylint: disable=protected-access
+        sampler.start()
+        time.sleep(1.5)
+        sampler.stop.set()
+        sampler.join()
+    finally:
+        child.kill()
+    _, rss_sum, largest, pss_sum = max(sampler.samples, key=lambda s: s[1])
+    assert largest >= 64 << 20 and rss_sum >= largest
+    assert 0 < pss_sum <= rss_sum
+    peaks = paper_size._peak(sampler.samples, sampler.samples[0][0], sampler.samples[-1][0])  # pylint: disable=protected-access
+    assert peaks == tuple(max(s[i] for s in sampler.samples) for i in (1, 2, 3))
