@@ -43,8 +43,8 @@ MEASURED = {
 ESTIMATED = {
     "rdn_restore_s": "an RDN forward pass is a third of its training step (forward + backward), scaled from a "
                      "256x256 crop to the frame's pixels",
-    "msh_step_s": "three times the analysis + synthesis time of the measured encode, scaled to a batch of 8 "
-                  "256x256 crops",
+    "msh_step_s": "three times the measured analysis transform of a frame, scaled to the codec preset's batch "
+                  "of crops (8 of 256x256)",
     "deeplab_paper_step_s": "the measured step scaled by pixels to the paper's batch of 8 769x769 crops",
 }
 # The paper's Table VI (inference on a Quadro RTX 6000; BPG on a Xeon E5-1620 v4).
@@ -58,6 +58,8 @@ PRICES = {
 
 def _steps_and_units(config) -> dict:
     """Per stage kind: components, and their units (steps or frames) from the real pipeline."""
+    from image_datasets import ingest  # pylint: disable=g-import-not-at-top
+    from keras_models.segmentation.configurations import parse_restoration_id  # pylint: disable=g-import-not-at-top
     from pipelines import pipeline  # pylint: disable=g-import-not-at-top
     components = pipeline.create_pipeline(config, "/nonexistent").components
     restorers = {r.name: r for r in config.restoration.restorers}
@@ -65,14 +67,15 @@ def _steps_and_units(config) -> dict:
     for c in components:
         kind = c.id.split(".", 1)[0]
         units[kind]["components"] += 1
-        if kind == "RestorationTrainer":
-            r = restorers[c.id.split(".")[1]]
-            units[kind]["rdn_steps" if r.preset.startswith("rdn") else "finenet_steps"] += r.steps
-        elif kind == "DatasetRestoration":
-            r = restorers[c.id.split(".")[1]]
-            frames = sum(FRAMES[s] for s in config.restoration.splits)
-            units[kind]["rdn_frames" if r.preset.startswith("rdn") else "finenet_frames"] += frames
-            units[kind][f"{_family(c.id.split('.')[2])}_restored_frames"] += frames
+        if kind in ("RestorationTrainer", "DatasetRestoration"):
+            _, name, spec_key, _ = parse_restoration_id(c.id)
+            family = "rdn" if restorers[name].preset.startswith("rdn") else "finenet"
+            if kind == "RestorationTrainer":
+                units[kind][f"{family}_steps"] += restorers[name].steps
+            else:
+                frames = sum(FRAMES[s] for s in config.restoration.splits)
+                units[kind][f"{family}_frames"] += frames
+                units[kind][f"{_family(spec_key)}_restored_frames"] += frames
         elif kind == "SegmentationTrainer":
             units[kind]["steps"] += config.segmentation.steps
         elif kind == "Evaluator":
@@ -80,7 +83,7 @@ def _steps_and_units(config) -> dict:
     ingested = FRAMES["train"] + FRAMES["val"] + FRAMES["extra"] + FRAMES["auxiliary"]
     units["ImageExampleGen"]["frames"] = ingested
     units["StatisticsGen"]["frames"] = ingested
-    privileged = round(config.ingest.privileged_fraction * FRAMES["train"])
+    privileged = ingest.privileged_count(config.ingest.privileged_fraction, FRAMES["train"])
     split_frames = {**FRAMES, "privileged": privileged}
     for spec in config.compression.specs:
         frames = sum(split_frames[s] for s in config.compression.splits)
@@ -90,6 +93,7 @@ def _steps_and_units(config) -> dict:
 
 
 def _family(key: str) -> str:
+    """``msh`` or ``bpg``: the two codecs of ``cityscapes_paper``."""
     return "msh" if key.startswith("msh") else "bpg"
 
 
@@ -116,6 +120,7 @@ def run(images: Optional[int] = None, measured: Optional[dict] = None,
         smoke_run: str = "runs/paper-size/train12") -> list[dict]:
     """``images`` is unused; ``measured`` overrides ``MEASURED``'s values (seconds)."""
     del images
+    from keras_models.msh import config as msh_config  # pylint: disable=g-import-not-at-top
     from pipelines import config as config_lib  # pylint: disable=g-import-not-at-top
     m = {k: v for k, (v, _) in MEASURED.items()}
     m.update(measured or {})
@@ -130,7 +135,8 @@ def run(images: Optional[int] = None, measured: Optional[dict] = None,
     seg_speedup = m["deeplab_infer_s"] / TABLE_VI["segment_gpu_s"]
     batch, crop = config.segmentation.training.batch_size, config.segmentation.training.crop
     deeplab_step_cpu = m["deeplab_step_s"] * batch * crop[0] * crop[1] / (2 * 512 * 512)
-    msh_step_cpu = 3 * m["msh_analysis_s"] * 8 * 256 * 256 / PIXELS
+    msh = msh_config.preset(config.codec_training.preset, **config.codec_training.overrides)
+    msh_step_cpu = 3 * m["msh_analysis_s"] * msh.batch_size * msh.crop * msh.crop / PIXELS
     rdn_restore = m["rdn_step_s"] / 3 * PIXELS / (256 * 256)
 
     gpu_s = {
@@ -152,8 +158,8 @@ def run(images: Optional[int] = None, measured: Optional[dict] = None,
         "ImageExampleGen": units["ImageExampleGen"]["frames"] * per_frame.get("ingested", 0),
         "Compression": sum(units["Compression"][f"{f}_frames"] * per_frame.get(f"{f}_compressed", 0)
                            for f in ("msh", "bpg")),
-        "DatasetRestoration": sum(units["DatasetRestoration"][f"{f}_restored_frames"] * per_frame.get(f"{f}_restored", 0)
-                                  for f in ("msh", "bpg")),
+        "DatasetRestoration": sum(units["DatasetRestoration"][f"{f}_restored_frames"]
+                                  * per_frame.get(f"{f}_restored", 0) for f in ("msh", "bpg")),
     }
     gpu_price, node_price, gb_price = (PRICES[k][0] for k in ("gpu_hour", "node_hour", "gb_month"))
     rows, totals = [], collections.Counter()
@@ -161,7 +167,7 @@ def run(images: Optional[int] = None, measured: Optional[dict] = None,
         gpu_h, node_h, gb = gpu_s.get(kind, 0) / 3600, cpu_s.get(kind, 0) / 3600, stored.get(kind, 0) / 1e9
         dollars = gpu_h * gpu_price + node_h * node_price + gb * gb_price
         totals.update(gpu_h=gpu_h, node_h=node_h, gb=gb, dollars=dollars)
-        rows.append({"stage": kind, "components": units[kind]["components"] or 1,
+        rows.append({"stage": kind, "components": units[kind]["components"],
                      "units": ", ".join(f"{k} {v:,}" for k, v in sorted(units[kind].items()) if k != "components"),
                      "gpu_hours": round(gpu_h, 1), "cpu_node_hours": round(node_h, 1), "storage_gb": round(gb, 1),
                      "usd": round(dollars)})
@@ -172,7 +178,8 @@ def run(images: Optional[int] = None, measured: Optional[dict] = None,
                  "gpu_hours": round(2 * gpu_s["SegmentationTrainer"] / 3600, 1),
                  "cpu_node_hours": round(2 * cpu_s["Evaluator"] / 3600, 1), "usd": round(extra_seeds)})
     rows.append({"stage": "inputs", "units": json.dumps({
-        "gpu_speedup_conv (Table VI MSH)": round(conv_speedup, 1), "gpu_speedup_deeplab (Table VI)": round(seg_speedup, 1),
+        "gpu_speedup_conv (Table VI MSH)": round(conv_speedup, 1),
+        "gpu_speedup_deeplab (Table VI)": round(seg_speedup, 1),
         "deeplab_step_cpu_s (batch 8, 769x769)": round(deeplab_step_cpu, 1), "msh_step_cpu_s (estimated)":
         round(msh_step_cpu, 2), "rdn_restore_cpu_s (estimated)": round(rdn_restore), "bytes_per_frame":
         {k: round(v / 1e6, 2) for k, v in per_frame.items()}})})

@@ -26,7 +26,7 @@ from keras_models.segmentation.configurations import Configuration
 from pipelines import evaluation
 from pipelines.config import ExperimentConfig
 
-__all__ = ["create_pipeline", "RunPaths", "restoration_id"]
+__all__ = ["create_pipeline", "RunPaths"]
 
 
 class RunPaths:
@@ -95,14 +95,6 @@ def create_pipeline(config: ExperimentConfig, run_dir: str, pipeline_root: str |
     )
 
 
-def restoration_id(kind: str, restorer: str, spec_key: str, fraction: float | None = None) -> str:
-    """``RestorationTrainer.finenet.jpeg_q5`` / ``DatasetRestoration.finenet.jpeg_q5``; a
-    restorer that learns from a smaller privileged fraction than the ingestion's ends with the
-    fraction's word (``RestorationTrainer.finenet.jpeg_q5.f0_125``)."""
-    parts = [kind, restorer, spec_key] + ([configurations.fraction_word(fraction)] if fraction is not None else [])
-    return ".".join(parts)
-
-
 def _restoration(config: ExperimentConfig, compression: Compression) -> dict:
     """{(restorer name, spec key, fraction): (RestorationTrainer, DatasetRestoration)}; fraction
     None for restorers that learn from every pair of their split."""
@@ -111,9 +103,10 @@ def _restoration(config: ExperimentConfig, compression: Compression) -> dict:
     # The smaller fractions each restorer also learns at: those of the configurations it serves.
     fractions: dict[str, set] = {}
     for c in config.segmentation.parsed if config.segmentation else []:
-        if c.restorer_fraction(ingested) is not None:
+        fraction = c.restorer_fraction(ingested)
+        if fraction is not None:
             for r in config.restorers_for(c):
-                fractions.setdefault(r.name, set()).add(c.restorer_fraction(ingested))
+                fractions.setdefault(r.name, set()).add(fraction)
     for key in stage.specs:
         for r in stage.restorers:
             for fraction in [None] + sorted(fractions.get(r.name, ())):
@@ -126,11 +119,11 @@ def _restoration(config: ExperimentConfig, compression: Compression) -> dict:
                     eval_args=tfx.proto.EvalArgs(splits=[pairs], num_steps=1),
                     custom_config=dataconf.to_dict(RestorationTrainerConfig(r.preset, dict(r.overrides), r.seed,
                                                                             f"{name}:{pairs}", fraction)),
-                ).with_id(restoration_id("RestorationTrainer", r.name, key, fraction))
+                ).with_id(configurations.restoration_id("RestorationTrainer", r.name, key, fraction))
                 restorer = DatasetRestoration(
                     compressed_examples=compression.outputs["compressed_examples"], model=trainer.outputs["model"],
                     splits=[split_name(s, key) for s in stage.splits], tiles=stage.tiles,
-                ).with_id(restoration_id("DatasetRestoration", r.name, key, fraction))
+                ).with_id(configurations.restoration_id("DatasetRestoration", r.name, key, fraction))
                 out[(r.name, key, fraction)] = (trainer, restorer)
     return out
 

@@ -207,9 +207,8 @@ def restorer_name(row: dict) -> str:
     ``<restorer>:<pairs>``."""
     if "component" not in row:
         return row["restorer"].split(":")[0]
-    parts = row["component"].split(".")
-    fraction = configurations.parse_fraction_word(parts[-1]) if len(parts) > 3 else None
-    return parts[1] + ("" if fraction is None else f"@{fraction:g}")
+    _, restorer, _, fraction = configurations.parse_restoration_id(row["component"])
+    return restorer + ("" if fraction is None else f"@{fraction:g}")
 
 
 def _restorer_models(root: str) -> dict:
@@ -220,7 +219,7 @@ def _restorer_models(root: str) -> dict:
             model = latest_artifact(root, component, "model")
             path = os.path.join(model or "", "Format-Serving", "restorer.json")
             if model and os.path.exists(path):
-                out[component.split(".")[1]] = json.load(open(path)).get("model")
+                out[configurations.parse_restoration_id(component)[1]] = json.load(open(path)).get("model")
     return out
 
 

@@ -29,7 +29,8 @@ from image_datasets import features
 
 __all__ = ["Configuration", "TrainingSource", "TrainingDomain", "TestDomain", "TRAINING", "TEST",
            "TRAINING_DOMAINS", "TEST_DOMAINS", "PRIVILEGED_TRAINING", "HYBRID_ORIGINAL_WEIGHT", "domain_letter",
-           "fraction_word", "parse_fraction_word", "SEED_PREFIX", "component_ids", "parse_evaluator_id"]
+           "fraction_word", "parse_fraction_word", "SEED_PREFIX", "component_ids", "parse_evaluator_id",
+           "restoration_id", "parse_restoration_id"]
 
 HYBRID_ORIGINAL_WEIGHT = 5.0
 
@@ -252,6 +253,21 @@ class Configuration:
     @property
     def privileged_only(self) -> bool:
         return all(s.subset == "privileged" for s in self.sources)
+
+
+def restoration_id(kind: str, restorer: str, spec_key: str, fraction: float | None = None) -> str:
+    """``RestorationTrainer.finenet.jpeg_q5`` / ``DatasetRestoration.finenet.jpeg_q5``; a
+    restorer that learns from a smaller privileged fraction than the ingestion's ends with the
+    fraction's word (``RestorationTrainer.finenet.jpeg_q5.f0_125``)."""
+    return ".".join([kind, restorer, spec_key] + ([fraction_word(fraction)] if fraction is not None else []))
+
+
+def parse_restoration_id(component_id: str) -> tuple[str, str, str, float | None]:
+    """(kind, restorer, spec key, fraction or None) of an id ``restoration_id`` wrote (a spec
+    key may hold dots: ``jpeg_bpp0.1``)."""
+    kind, restorer, *rest = component_id.split(".")
+    fraction = parse_fraction_word(rest[-1]) if len(rest) > 1 else None
+    return kind, restorer, ".".join(rest[:-1] if fraction is not None else rest), fraction
 
 
 def component_ids(configuration: Configuration, spec_key: str | None = None, restorer: str | None = None,

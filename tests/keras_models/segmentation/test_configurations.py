@@ -1,6 +1,7 @@
 import pytest
 
 from image_datasets import features
+from keras_models.segmentation import configurations
 from keras_models.segmentation.configurations import Configuration, TrainingSource
 
 PAPER = ["OO", "CO", "CC", "OC", "RO", "OR", "AO", "oO", "rO", "o+cO", "o+rO"]
@@ -115,3 +116,10 @@ def test_fraction_words_have_no_dot_and_parse_back():
         word = configurations.fraction_word(fraction)
         assert "." not in word and configurations.parse_fraction_word(word) == fraction
     assert configurations.parse_fraction_word("finenet") is None and configurations.parse_fraction_word("f1") is None
+
+
+@pytest.mark.parametrize("restorer, key, fraction", [("finenet", "jpeg_q5", None), ("finenet", "msh_q1", 0.125),
+                                                     ("rdn-psnr", "jpeg_bpp0.1", None), ("finenet-aux", "bpg_mmsh_q1", 0.25)])
+def test_restoration_ids_parse_back_to_their_parts(restorer, key, fraction):
+    component = configurations.restoration_id("DatasetRestoration", restorer, key, fraction)
+    assert configurations.parse_restoration_id(component) == ("DatasetRestoration", restorer, key, fraction)
