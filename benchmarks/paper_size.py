@@ -134,10 +134,8 @@ def _peak(samples, start: float, end: float) -> tuple[int, int, int]:
 def _by_kind(result: dict) -> dict[str, dict]:
     kinds: dict[str, dict] = {}
     for span in result["spans"]:
-        k = kinds.setdefault(span.kind, {"components": 0, "wall_s": 0.0, "tree": 0, "largest": 0, "pss": 0,
-                                         "cached": 0})
+        k = kinds.setdefault(span.kind, {"components": 0, "wall_s": 0.0, "tree": 0, "largest": 0, "pss": 0})
         k["components"] += 1
-        k["cached"] += span.cached
         k["wall_s"] += span.end - span.start
         tree, largest, pss = _peak(result["samples"], span.start, span.end)
         k["tree"], k["largest"], k["pss"] = max(k["tree"], tree), max(k["largest"], largest), max(k["pss"], pss)

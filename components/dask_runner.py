@@ -20,8 +20,8 @@ checks this runner on each):
 This subclass builds the Dask graph with its own visitor: each side input's producer is
 persisted once, before any reader is built; a bounded source is split into bundles that tasks
 read; a DoFn's bundle results are collected after ``finish_bundle``; a reader of a tagged output
-gets only that tag's elements; and every bag nobody consumes is computed (each reduced to its partitions' lengths, so the client receives
-counts, not images). The TFX executors take it by its qualified name::
+gets only that tag's elements; and every bag nobody consumes is computed (each reduced to its
+partitions' lengths, so the client receives counts, not images). The TFX executors take it by its qualified name::
 
     beam_args: ["--runner=components.dask_runner.DaskRunner",
                 "--dask_client_address=tcp://SCHEDULER:8786"]

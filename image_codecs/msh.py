@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from image_datasets import pixel_budget
+from image_datasets import pixel_budget, storage
 from image_codecs.base import BitstreamError, Codec, CodecError, QualityRange, check_image
 from image_codecs.bitio import read_ue7, write_ue7
 from image_codecs.registry import register
@@ -73,19 +73,14 @@ def unpack(data: bytes) -> list:
 
 def resolve_model(model: str, quality: int) -> str:
     """``model`` is a SavedModel, or a folder of them named ``q<quality>``."""
-    gfile = _gfile()  # local paths and gs:// alike: a Beam worker reads the model where the pipeline wrote it
-    if gfile.exists(os.path.join(model, "saved_model.pb")):
+    # Local paths and gs:// alike: a Beam worker reads the model where the pipeline wrote it.
+    if storage.exists(os.path.join(model, "saved_model.pb")):
         return model
     candidate = os.path.join(model, f"q{quality}")
-    if gfile.exists(os.path.join(candidate, "saved_model.pb")):
+    if storage.exists(os.path.join(candidate, "saved_model.pb")):
         return candidate
-    found = sorted(d.rstrip("/") for d in gfile.listdir(model) if d.startswith("q")) if gfile.isdir(model) else []
+    found = sorted(d for d in storage.listdir(model) if d.startswith("q")) if storage.isdir(model) else []
     raise FileNotFoundError(f"msh: no SavedModel at {model!r} nor {candidate!r} (qualities present: {found})")
-
-
-def _gfile():
-    import tensorflow as tf  # pylint: disable=g-import-not-at-top
-    return tf.io.gfile
 
 
 @functools.lru_cache(maxsize=16)
@@ -126,12 +121,10 @@ class MshCodec(Codec):
         """The qualities a model folder provides (``q<k>`` sub-folders), or [1] for one SavedModel."""
         if not model:
             raise ValueError("msh: a model is required")
-        gfile = _gfile()
-        if gfile.exists(os.path.join(model, "saved_model.pb")):
+        if storage.exists(os.path.join(model, "saved_model.pb")):
             return [1]
-        names = [d.rstrip("/") for d in gfile.listdir(model)]
-        return sorted(int(d[1:]) for d in names
-                      if d[1:].isdigit() and gfile.exists(os.path.join(model, d, "saved_model.pb")))
+        return sorted(int(d[1:]) for d in storage.listdir(model)
+                      if d[1:].isdigit() and storage.exists(os.path.join(model, d, "saved_model.pb")))
 
     def metadata(self) -> dict:
         return {**super().metadata(), "model": self.model_path}

@@ -6,7 +6,7 @@ import dataclasses
 import os
 
 from image_datasets import labels, storage
-from image_datasets.reader import DatasetReader, Sample, sorted_glob
+from image_datasets.reader import DatasetReader, Sample
 
 __all__ = ["CityscapesOptions", "CityscapesReader"]
 
@@ -45,7 +45,7 @@ class CityscapesReader(DatasetReader):
         for split, pattern in self.split_patterns(self.options).items():
             folder = "train_extra" if split == "extra" else split
             samples = []
-            for path in sorted_glob(os.path.join(self.root, pattern)):
+            for path in storage.sorted_glob(os.path.join(self.root, pattern)):
                 image_id = os.path.basename(path)[: -len(_IMAGE_SUFFIX)]
                 city = os.path.basename(os.path.dirname(path))
                 mask = os.path.join(self.root, "gtFine", folder, city, f"{image_id}_gtFine_labelIds.png")

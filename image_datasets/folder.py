@@ -20,7 +20,7 @@ import yaml
 
 import dataconf
 from image_datasets import labels, storage
-from image_datasets.reader import DatasetReader, Sample, sorted_glob, stem
+from image_datasets.reader import DatasetReader, Sample, stem
 
 __all__ = ["FolderOptions", "FolderClasses", "FolderReader"]
 
@@ -87,9 +87,9 @@ class FolderReader(DatasetReader):
         return splits
 
     def _images(self, folder: str) -> list[str]:
-        return [p for p in sorted_glob(os.path.join(self.root, folder, "*")) if p.lower().endswith(_IMAGE_EXT)]
+        return [p for p in storage.sorted_glob(os.path.join(self.root, folder, "*")) if p.lower().endswith(_IMAGE_EXT)]
 
     def _sample(self, path: str, split: str, mask_dir: str) -> Sample:
-        candidates = sorted_glob(os.path.join(self.root, mask_dir, stem(path) + ".*"))
+        candidates = storage.sorted_glob(os.path.join(self.root, mask_dir, stem(path) + ".*"))
         mask = candidates[0] if candidates else os.path.join(self.root, mask_dir, stem(path) + ".png")
         return Sample(stem(path), split, path, mask)

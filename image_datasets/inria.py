@@ -11,7 +11,7 @@ import os
 import re
 
 from image_datasets import labels, storage
-from image_datasets.reader import DatasetReader, Sample, sorted_glob
+from image_datasets.reader import DatasetReader, Sample
 
 __all__ = ["InriaOptions", "InriaReader"]
 
@@ -50,7 +50,7 @@ class InriaReader(DatasetReader):
 
     def list_samples(self) -> dict[str, list[Sample]]:
         splits: dict[str, list[Sample]] = {"train": [], "val": []}
-        labeled = sorted_glob(os.path.join(self.root, "train", "images", "*.tif"))
+        labeled = storage.sorted_glob(os.path.join(self.root, "train", "images", "*.tif"))
         cities = {_city(p) for p in labeled}
         missing = set(self.options.val_cities) - cities
         if labeled and missing:
@@ -63,6 +63,6 @@ class InriaReader(DatasetReader):
         if self.options.include_unlabeled:
             splits["extra"] = [
                 Sample(os.path.splitext(os.path.basename(p))[0], "extra", p)
-                for p in sorted_glob(os.path.join(self.root, "test", "images", "*.tif"))
+                for p in storage.sorted_glob(os.path.join(self.root, "test", "images", "*.tif"))
             ]
         return {k: v for k, v in splits.items() if v}

@@ -119,8 +119,5 @@ class DatasetReader(abc.ABC):
         return image, label
 
 
-sorted_glob = storage.sorted_glob
-
-
 def stem(path: str) -> str:
     return os.path.splitext(os.path.basename(path))[0]

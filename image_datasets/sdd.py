@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from image_datasets import labels, storage
-from image_datasets.reader import BadSampleError, DatasetReader, Record, Sample, sorted_glob, stem
+from image_datasets.reader import BadSampleError, DatasetReader, Record, Sample, stem
 
 __all__ = ["SddOptions", "SddReader", "tile_origins"]
 
@@ -65,7 +65,7 @@ class SddReader(DatasetReader):
         return {s: "original_images/*.jpg" for s in ("train", "val", "extra")}
 
     def list_samples(self) -> dict[str, list[Sample]]:
-        paths = sorted_glob(os.path.join(self.root, "original_images", "*.jpg"))
+        paths = storage.sorted_glob(os.path.join(self.root, "original_images", "*.jpg"))
         order = np.random.default_rng(self.options.seed).permutation(len(paths))
         total = sum(self.options.split_counts)
         n_train = round(len(paths) * self.options.split_counts[0] / total)
