@@ -80,3 +80,14 @@ def test_small_images_use_fewer_scales_and_tiny_ones_fail():
     assert metrics.ms_ssim_scales(64, 32) == 2
     with pytest.raises(ValueError, match="at least 11x11"):
         metrics.ms_ssim(np.zeros((8, 8, 3)), np.zeros((8, 8, 3)))
+
+
+def test_bands_of_rows_give_the_whole_pictures_value(monkeypatch):
+    a = np.ascontiguousarray(data.astronaut()[:301, :203])  # odd sizes: bands end mid-picture at every scale
+    b = _distorted(a, "jpeg:20")
+    banded = metrics.ms_ssim(a, b)
+    monkeypatch.setattr(metrics, "BAND_ROWS", 10_000)  # one band per scale
+    whole = metrics.ms_ssim(a, b)
+    assert banded == pytest.approx(whole, rel=1e-12)
+    monkeypatch.setattr(metrics, "BAND_ROWS", 1)  # a band per output row
+    assert metrics.ms_ssim(a, b) == pytest.approx(whole, rel=1e-12)
