@@ -18,9 +18,10 @@ direct float64 formula within 1e-4 dB (tests/image_codecs/test_metrics.py).
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
+
+from image_codecs import threads
 
 __all__ = ["bpp", "psnr", "ms_ssim", "ms_ssim_db", "ms_ssim_scales", "MAX_DB"]
 
@@ -60,8 +61,6 @@ def _kernel() -> np.ndarray:
 
 
 BAND_ROWS = 32  # output rows per band: a band's working set stays in cache
-# Threads over the bands: the cores this process may use, at most 4.
-THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 def _valid_filter(stack: np.ndarray, axis: int) -> np.ndarray:
@@ -98,34 +97,17 @@ def _band_deficit_sums(s: np.ndarray, d: np.ndarray, offset: float, max_val: flo
 def _ssim_and_cs_deficits(s: np.ndarray, d: np.ndarray, offset: float, max_val: float) -> tuple[np.ndarray, ...]:
     """Per channel, the means of ``1 - SSIM`` and ``1 - cs`` (float64), computed in bands of
     ``BAND_ROWS`` output rows (each reads its 10 rows of halo), so that the filtered moments
-    of a whole picture are never held at once. The bands run on ``_band_pool()``'s threads
-    (numpy releases the GIL in its loops) and are summed in order, so the value does not
-    depend on the number of threads."""
+    of a whole picture are never held at once. The bands run on ``threads``' pool and are
+    summed in order, so the value does not depend on the number of threads."""
     r = FILTER_SIZE // 2
     rows = s.shape[0] - 2 * r
     bands = [(top, min(top + BAND_ROWS, rows) + 2 * r) for top in range(0, rows, BAND_ROWS)]
-    pool = _band_pool() if len(bands) > 1 else None
-    sums = (pool.map(lambda band: _band_deficit_sums(s[band[0]:band[1]], d[band[0]:band[1]], offset, max_val), bands)
-            if pool else [_band_deficit_sums(s[a:b], d[a:b], offset, max_val) for a, b in bands])
+    sums = threads.map_in_order(lambda band: _band_deficit_sums(s[band[0]:band[1]], d[band[0]:band[1]], offset,
+                                                                max_val), bands)
     ssim_sum, cs_sum, count = 0.0, 0.0, 0
     for a, b, n in sums:
         ssim_sum, cs_sum, count = ssim_sum + a, cs_sum + b, count + n
     return ssim_sum / count, cs_sum / count
-
-
-_POOL: tuple[int, object] | None = None  # (the process that made it, the pool)
-
-
-def _band_pool():
-    """A pool of ``THREADS`` threads for MS-SSIM's bands (None for one thread), made once per
-    process: a pool inherited through ``fork`` has no threads in the child."""
-    global _POOL  # pylint: disable=global-statement
-    if THREADS <= 1:
-        return None
-    if _POOL is None or _POOL[0] != os.getpid():
-        from concurrent.futures import ThreadPoolExecutor  # pylint: disable=g-import-not-at-top
-        _POOL = (os.getpid(), ThreadPoolExecutor(THREADS, thread_name_prefix="ms_ssim"))
-    return _POOL[1]
 
 
 def _downsample(x: np.ndarray) -> np.ndarray:

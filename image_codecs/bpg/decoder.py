@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from image_codecs import external
+from image_codecs import external, threads
 from image_datasets import pixel_budget
 from image_codecs.base import CodecError
 from image_codecs.bpg import colour, container, hevc
@@ -14,7 +14,7 @@ from image_codecs.bpg import BpgFormatError
 __all__ = ["decode", "decode_planes", "annexb_stream"]
 
 _PIX_FMT = {0: "gray", 1: "yuv420p", 2: "yuv422p", 3: "yuv444p"}
-STRIP_ROWS = 256  # even, so that a strip of 4:2:0 output starts on a chroma row
+STRIP_ROWS = 128  # even, so that a strip of 4:2:0 output starts on a chroma row
 
 
 def annexb_stream(f: container.BpgFile) -> bytes:
@@ -75,8 +75,8 @@ def decode_planes(data: bytes) -> tuple[container.BpgFile, list[np.ndarray]]:
 
 def decode(data: bytes) -> np.ndarray:
     """Decodes a .bpg file to uint8[H, W, 3] RGB at its true size, converting ``STRIP_ROWS``
-    rows at a time: the integer intermediates of a whole 40-megapixel picture would take
-    gigabytes, a strip's take megabytes.
+    rows at a time (the integer intermediates of a whole 40-megapixel picture would take
+    gigabytes, a strip's take megabytes), the strips on ``threads``' pool.
 
     Raises:
       BpgFormatError: malformed, truncated or unsupported file.
@@ -84,9 +84,12 @@ def decode(data: bytes) -> np.ndarray:
     f, planes = decode_planes(data)
     h = f.header
     out = np.empty((h.height, h.width, 3), np.uint8)
-    for top in range(0, h.height, STRIP_ROWS):
+
+    def convert(top: int) -> None:
         bottom = min(top + STRIP_ROWS, h.height)
         out[top:bottom] = _rgb_rows(h, planes, top, bottom)
+
+    threads.map_in_order(convert, range(0, h.height, STRIP_ROWS))
     return out
 
 
