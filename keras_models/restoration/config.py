@@ -24,12 +24,17 @@ class FineNetConfig:
       res_blocks: number of ``rk`` blocks at the bottleneck (9).
       upsample: ``transpose`` (the paper's stride-1/2 convolution) or ``resize`` (nearest
         upsampling then a 3x3 convolution, which avoids checkerboard artefacts).
+      output_norm: instance normalisation in ``o3`` before its tanh, as Appendix B writes it.
+        It normalises the residual G(x_hat) of every image to a learnt per-channel mean and
+        spread, so the residual cannot be near zero where the compressed image is already
+        right; pix2pixHD's generator, which FineNet adapts, has none there.
     """
 
     filters: int = 64
     downsamples: int = 3
     res_blocks: int = 9
     upsample: str = "transpose"
+    output_norm: bool = True
 
     def __post_init__(self):
         if self.upsample not in ("transpose", "resize"):

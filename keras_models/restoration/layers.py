@@ -34,8 +34,9 @@ def _init():
 
 
 def conv_block(x, filters: int, kernel: int, stride: int, name: str, activation: str = "relu",
-               reflect: bool = True):
-    """Conv (kernel x kernel x filters / stride) + InstanceNorm + activation.
+               reflect: bool = True, norm: bool = True):
+    """Conv (kernel x kernel x filters / stride) + InstanceNorm (unless ``norm`` is False) +
+    activation.
 
     ``reflect`` pads by reflection so the output keeps ``size / stride``; otherwise zero
     'same' padding.
@@ -47,7 +48,8 @@ def conv_block(x, filters: int, kernel: int, stride: int, name: str, activation:
         padding = "same"
     x = tf.keras.layers.Conv2D(filters, kernel, stride, padding=padding, kernel_initializer=_init(),
                                name=f"{name}_conv")(x)
-    x = instance_norm(f"{name}_norm")(x)
+    if norm:
+        x = instance_norm(f"{name}_norm")(x)
     if activation == "relu":
         return tf.keras.layers.ReLU(name=f"{name}_relu")(x)
     if activation == "leaky_relu":

@@ -70,6 +70,28 @@ def test_output_is_the_compressed_image_plus_the_residual():
     assert np.abs(residual).max() > 0.1 and np.abs(g(x).numpy()).max() <= 1.0
 
 
+@pytest.mark.parametrize("output_norm", [True, False])
+def test_only_without_the_output_norm_can_o3_shrink_the_residual(output_norm):
+    """Appendix B's o3 normalises the residual G(x_hat) per image and channel: scaling o3's
+    kernel down leaves it as large as before. Without the norm (pix2pixHD's output layer) the
+    same scaling shrinks it, so the generator can leave an image that needs no change alone."""
+    g = FineNetGenerator(rc.FineNetConfig(filters=8, res_blocks=1, output_norm=output_norm))
+    assert ("o3_norm" in [layer.name for layer in g.layers]) == output_norm
+    x = tf.random.uniform((2, 32, 32, 3), -0.5, 0.5, seed=1)
+    conv = g.get_layer("o3_conv")
+    kernel, bias = conv.get_weights()
+
+    def residual_spread(scale):
+        conv.set_weights([kernel * scale, bias * scale])
+        return float(np.mean(np.abs(g(x).numpy() - x.numpy())))
+
+    full, tenth = residual_spread(1.0), residual_spread(0.1)
+    if output_norm:
+        assert tenth == pytest.approx(full, rel=0.05)
+    else:
+        assert tenth < 0.2 * full
+
+
 def test_discriminator_layers_read_c64_c128_c256_c512_o1():
     d = PatchDiscriminator(rc.DiscriminatorConfig(), name="D")
     for k in (64, 128, 256, 512):
