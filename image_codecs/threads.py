@@ -17,16 +17,16 @@ R = TypeVar("R")
 # these stages).
 WORKERS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
-_POOL: tuple[int, ThreadPoolExecutor] | None = None  # (the process that made it, the pool)
+_POOL: tuple[int, int, ThreadPoolExecutor] | None = None  # (the process that made it, its workers, the pool)
 
 
 def _pool() -> ThreadPoolExecutor:
     """The process's pool, made on first use; remade in a forked child, whose inherited pool
     has no threads (work given to it would wait for good)."""
     global _POOL  # pylint: disable=global-statement
-    if _POOL is None or _POOL[0] != os.getpid() or _POOL[1]._max_workers != WORKERS:  # pylint: disable=protected-access
-        _POOL = (os.getpid(), ThreadPoolExecutor(WORKERS, thread_name_prefix="dsr-bands"))
-    return _POOL[1]
+    if _POOL is None or _POOL[:2] != (os.getpid(), WORKERS):
+        _POOL = (os.getpid(), WORKERS, ThreadPoolExecutor(WORKERS, thread_name_prefix="dsr-bands"))
+    return _POOL[2]
 
 
 def map_in_order(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:

@@ -5,7 +5,7 @@
 #
 # WeasyPrint lays out the HTML and CSS as a printer would (it is not a browser: no scripts,
 # which the report has none of), pypdfium2 rasterises the pages, and the pages are stacked into
-# one image. Both tools go into a throwaway environment ($SCREENSHOT_ENV), never into the
+# one image, reduced to 256 colours (a third of the size, the text as sharp). Both tools go into a throwaway environment ($SCREENSHOT_ENV), never into the
 # project's: the report itself needs neither.
 set -euo pipefail
 html=${1:?usage: bash scripts/report_screenshot.sh REPORT_HTML OUT_PNG [MAX_PAGES]}
@@ -18,7 +18,6 @@ if [ ! -x "$env/bin/python" ]; then
   "$here/.venv/bin/uv" pip install -q --python "$env/bin/python" weasyprint pypdfium2 pillow
 fi
 "$env/bin/python" - "$html" "$out" "$pages" <<'EOF'
-import io
 import sys
 
 import pypdfium2
@@ -39,6 +38,6 @@ for image in images:
 ink = Image.eval(sheet.convert("L"), lambda v: 255 - v).getbbox()
 if ink:
     sheet = sheet.crop((0, 0, sheet.width, min(sheet.height, ink[3] + 16)))
-sheet.save(out, optimize=True)
+sheet.quantize(256, method=Image.Quantize.MEDIANCUT).save(out, optimize=True)
 print(f"{out}: {len(images)} of {len(pdf)} pages, {sheet.width}x{sheet.height}")
 EOF
