@@ -34,9 +34,10 @@ def _init():
 
 
 def conv_block(x, filters: int, kernel: int, stride: int, name: str, activation: str = "relu",
-               reflect: bool = True, norm: bool = True):
+               reflect: bool = True, norm: bool = True, zero_init: bool = False):
     """Conv (kernel x kernel x filters / stride) + InstanceNorm (unless ``norm`` is False) +
-    activation.
+    activation. The kernel is drawn from N(0, 0.02) (pix2pixHD's initialisation), or starts
+    at zero with ``zero_init``.
 
     ``reflect`` pads by reflection so the output keeps ``size / stride``; otherwise zero
     'same' padding.
@@ -46,7 +47,8 @@ def conv_block(x, filters: int, kernel: int, stride: int, name: str, activation:
         padding = "valid"
     else:
         padding = "same"
-    x = tf.keras.layers.Conv2D(filters, kernel, stride, padding=padding, kernel_initializer=_init(),
+    init = tf.keras.initializers.Zeros() if zero_init else _init()
+    x = tf.keras.layers.Conv2D(filters, kernel, stride, padding=padding, kernel_initializer=init,
                                name=f"{name}_conv")(x)
     if norm:
         x = instance_norm(f"{name}_norm")(x)
