@@ -28,11 +28,6 @@ class FineNetConfig:
         It normalises the residual G(x_hat) of every image to a learnt per-channel mean and
         spread, so the residual cannot be near zero where the compressed image is already
         right; pix2pixHD's generator, which FineNet adapts, has none there.
-      identity_init: start ``o3``'s kernel at zero, so that G(x_hat) = 0 and the restorer
-        begins as the identity (x_bar = x_hat) instead of adding the noise of a randomly
-        initialised output layer (a spread of about 0.3 in [-1, 1] for the tiny preset with N(0, 0.02) weights) that the
-        losses must first train away. Without ``output_norm`` only; with it the norm would
-        rescale any small residual back to unit spread.
     """
 
     filters: int = 64
@@ -40,12 +35,8 @@ class FineNetConfig:
     res_blocks: int = 9
     upsample: str = "transpose"
     output_norm: bool = True
-    identity_init: bool = False
 
     def __post_init__(self):
-        if self.identity_init and self.output_norm:
-            raise ValueError("identity_init needs output_norm False: the instance norm in o3 rescales a "
-                             "near-zero residual to unit spread")
         if self.upsample not in ("transpose", "resize"):
             raise ValueError(f"upsample must be 'transpose' or 'resize', got {self.upsample!r}")
 

@@ -39,8 +39,7 @@ def FineNetGenerator(config: FineNetConfig, name: str = "finenet") -> tf.keras.M
     for i in reversed(range(config.downsamples)):
         k = f * 2 ** i
         x = upsample_block(x, k, f"u{k}", config.upsample)
-    residual = conv_block(x, 3, 7, 1, "o3", activation="tanh", norm=config.output_norm,
-                          zero_init=config.identity_init)
+    residual = conv_block(x, 3, 7, 1, "o3", activation="tanh", norm=config.output_norm)
     restored = tf.keras.layers.Add(name="x_hat_plus_residual")([x_hat, residual])
     restored = tf.keras.layers.Lambda(lambda t: tf.clip_by_value(t, -1.0, 1.0), name="restored")(restored)
     return tf.keras.Model(x_hat, restored, name=name)

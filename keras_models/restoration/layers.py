@@ -34,10 +34,9 @@ def _init():
 
 
 def conv_block(x, filters: int, kernel: int, stride: int, name: str, activation: str = "relu",
-               reflect: bool = True, norm: bool = True, zero_init: bool = False):
+               reflect: bool = True, norm: bool = True):
     """Conv (kernel x kernel x filters / stride) + InstanceNorm (unless ``norm`` is False) +
-    activation. The kernel is drawn from N(0, 0.02) (pix2pixHD's initialisation), or starts
-    at zero with ``zero_init``.
+    activation.
 
     ``reflect`` pads by reflection so the output keeps ``size / stride``; otherwise zero
     'same' padding.
@@ -47,8 +46,7 @@ def conv_block(x, filters: int, kernel: int, stride: int, name: str, activation:
         padding = "valid"
     else:
         padding = "same"
-    init = tf.keras.initializers.Zeros() if zero_init else _init()
-    x = tf.keras.layers.Conv2D(filters, kernel, stride, padding=padding, kernel_initializer=init,
+    x = tf.keras.layers.Conv2D(filters, kernel, stride, padding=padding, kernel_initializer=_init(),
                                name=f"{name}_conv")(x)
     if norm:
         x = instance_norm(f"{name}_norm")(x)

@@ -112,26 +112,3 @@ def test_two_discriminators_at_full_and_quarter_resolution_return_four_features_
     assert full[-1].shape == (1, 16, 8, 1)  # 256 / 2^4
     assert quarter[-1].shape == (1, 4, 2, 1)  # (256 / 4) / 2^4
     assert [f.shape[-1] for f in full[:-1]] == [8, 16, 32, 64]
-
-
-def test_identity_init_starts_the_generator_as_the_identity_and_still_learns():
-    """With ``identity_init`` o3 starts at zero: x_bar = x_hat exactly before training, where
-    pix2pixHD's N(0, 0.02) initialisation adds a residual of visible spread; one gradient step
-    on an L1 loss moves the output away from the identity (o3's kernel gets a gradient)."""
-    x = tf.random.uniform((2, 32, 32, 3), -0.9, 0.9, seed=2)
-    random_init = FineNetGenerator(rc.FineNetConfig(filters=8, res_blocks=1, output_norm=False))
-    assert float(np.std(random_init(x).numpy() - x.numpy())) > 0.05
-    g = FineNetGenerator(rc.FineNetConfig(filters=8, res_blocks=1, output_norm=False, identity_init=True))
-    np.testing.assert_array_equal(g(x).numpy(), x.numpy())
-    target = tf.clip_by_value(x + 0.3, -1.0, 1.0)
-    with tf.GradientTape() as tape:
-        loss = tf.reduce_mean(tf.abs(g(x) - target))
-    grads = tape.gradient(loss, g.get_layer("o3_conv").trainable_variables)
-    assert all(float(tf.reduce_max(tf.abs(gr))) > 0 for gr in grads)
-    tf.keras.optimizers.SGD(0.01).apply_gradients(zip(grads, g.get_layer("o3_conv").trainable_variables))
-    assert float(tf.reduce_mean(tf.abs(g(x) - target))) < float(loss)
-
-
-def test_identity_init_with_the_output_norm_is_refused():
-    with pytest.raises(ValueError, match="identity_init needs output_norm False"):
-        rc.FineNetConfig(identity_init=True)
