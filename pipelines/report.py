@@ -1,8 +1,9 @@
 """``dsr report``: Markdown and HTML with the paper's tables and plots for what was run.
 
 Tables: mIoU per configuration (with small/large-object mIoU and blessing), per-class IoU per
-configuration (Table II), hybrid training sets (Table III, when run), restoration distortion
-and naturalness (Table IV) and Table V per codec spec. Plots: image strips (Figs. 2 and 13),
+configuration (Table II), each ordering's difference split into per-class contributions, hybrid
+training sets (Table III, when run), restoration distortion and naturalness (Table IV) and
+Table V per codec spec. Plots: image strips (Figs. 2 and 13),
 rate-distortion with restored points (Fig. 6), mIoU vs bpp per configuration (Fig. 7), oO/rO
 by privileged fraction (Fig. 8, with several runs), mIoU against data-collection cost as a
 percentage of OO's (Fig. 9), naturalness histograms (Fig. 10) and feature alignment (Fig. 11).
@@ -18,7 +19,7 @@ import numpy as np
 
 from image_codecs import rd_plot
 from keras_models.segmentation.configurations import Configuration
-from pipelines import rate_accuracy_report, report_figures, seed_statistics as stats
+from pipelines import class_contributions, rate_accuracy_report, report_figures, seed_statistics as stats
 from pipelines.report_data import ReportData, collect, restorer_name
 
 __all__ = ["write_report", "collection_cost", "cost_percent", "table_v", "summary_lines", "restoration_findings", "SUMMARY_FILE"]
@@ -95,6 +96,34 @@ def _seed_sections(data: ReportData) -> list[str]:
                           f"{c.difference.positive}/{c.difference.interval.n}", c.verdict] for c in comparisons])
         lines += [""] + [f"- **{c.better} > {c.worse}** {c.sentence()}." for c in comparisons]
     return lines + [""]
+
+
+def _class_sections(data: ReportData) -> list[str]:
+    """Each ordering's mean paired difference split into its classes' contributions
+    (``class_contributions``), with the classes that move it most named."""
+    comparisons = [c for c in data.comparisons if c.better_key in data.class_groups
+                   and c.worse_key in data.class_groups]
+    if not comparisons:
+        return []
+    names = data.class_names or [str(i) for i in range(len(data.evaluations[0].per_class))]
+    rows, notes, shown = [], [], set()
+    for c in comparisons:
+        points = class_contributions.paired_contributions(data.class_groups[c.better_key],
+                                                          data.class_groups[c.worse_key])
+        shown |= {i for i, v in enumerate(points) if abs(v) >= 0.005}
+        rows.append((c, points))
+        top = ", ".join(f"{n} {v:+.2f}" for n, v in class_contributions.largest(points, names))
+        notes.append(f"- {c.better} − {c.worse} = {c.difference.interval.mean:+.2f}: most from {top}")
+    columns = sorted(shown)
+    lines = ["## Where each difference comes from: per-class contributions", "",
+             "Each class's share of the mean paired mIoU difference, in mIoU points (its IoU over the number of "
+             "classes the mean covers; the shares add up to the difference). A gap carried by small or thin "
+             "classes (poles, signs) is information the codec destroyed, which restoring the training images "
+             "cannot bring back; a gap spread over large regions is the change of appearance that it can undo.", ""]
+    lines += _table(["ordering", "difference"] + [names[i] for i in columns],
+                    [[f"{c.better} > {c.worse}", f"{c.difference.interval.mean:+.2f}"]
+                     + [f"{points[i]:+.2f}" for i in columns] for c, points in rows])
+    return lines + [""] + notes + [""]
 
 
 def restoration_findings(data: ReportData) -> list[str]:
@@ -298,6 +327,7 @@ def _markdown(data: ReportData, plots: dict, correlations: dict) -> str:
         if plots.get("miou_vs_bpp"):
             lines += ["![mIoU vs bpp](miou_vs_bpp.png)", ""]
         lines += _seed_sections(data)
+        lines += _class_sections(data)
         names = data.class_names or [str(i) for i in range(len(rows[0].per_class))]
         lines += ["## Per-class IoU (Table II)", ""]
         lines += _table(["configuration", "spec", "restorer", "seed"] + list(names) + ["mIoU"],

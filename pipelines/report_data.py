@@ -65,6 +65,17 @@ class ReportData:
         return groups
 
     @functools.cached_property
+    def class_groups(self) -> dict:
+        """``{(run, configuration, spec, restorer): {seed: per-class IoU in %}}``, keyed as
+        ``seed_groups``."""
+        groups: dict = {}
+        for r in self.evaluations:
+            if not math.isnan(r.miou):
+                groups.setdefault((r.run, r.configuration, r.spec, r.restorer), {})[r.seed] = [
+                    100 * v for v in r.per_class]
+        return groups
+
+    @functools.cached_property
     def comparisons(self) -> list:
         """The paper's orderings checked on the seed groups (``seed_statistics.compare``)."""
         return seed_statistics.compare(self.seed_groups, self.restorer_models)

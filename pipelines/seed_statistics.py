@@ -113,12 +113,15 @@ def verdict(difference: Optional[PairedDifference]) -> str:
 @dataclasses.dataclass(frozen=True)
 class Comparison:
     """One ordering checked on one codec spec of one run: ``better`` and ``worse`` name the
-    groups (``RO jpeg_q5 finenet``), ``difference`` is paired over their shared seeds."""
+    groups (``RO jpeg_q5 finenet``), ``difference`` is paired over their shared seeds;
+    ``better_key`` and ``worse_key`` are the groups' keys in ``compare``'s ``groups``."""
 
     ordering: Ordering
     better: str
     worse: str
     difference: PairedDifference
+    better_key: tuple = ()
+    worse_key: tuple = ()
 
     @property
     def verdict(self) -> str:
@@ -176,7 +179,7 @@ def compare(groups: Mapping[tuple, Mapping[int, float]], restorer_models: Mappin
                     continue
                 diff = paired_difference(better, worse)
                 if diff is not None:
-                    out.append(Comparison(ordering, label(better_key), label(worse_key), diff))
+                    out.append(Comparison(ordering, label(better_key), label(worse_key), diff, better_key, worse_key))
     return out
 
 

@@ -1,4 +1,5 @@
 import pytest
+import numpy as np
 
 from keras_models.segmentation.configurations import parse_evaluator_id
 from pipelines.report import collection_cost
@@ -117,3 +118,24 @@ def test_one_run_with_several_fractions_gives_figure_8_and_table_iii(tmp_path):
     assert "| spec | CO | rO@0.125 | rO@0.25 | RO | oO@0.125 | oO@0.25 | o+cO@0.125 | o+rO@0.125 |" in text
     assert "| jpeg_q5 | 60.00 | 62.00 | 63.00 | 64.00 | 50.00 | 55.00 | 61.00 | 64.50 |" in text
     assert report.cost_percent("rO@0.125", 0.27, 16.0, 0.125) == pytest.approx(100 * (0.27 + 0.125 * 16) / 16)
+
+
+def test_report_splits_each_ordering_into_per_class_contributions():
+    from pipelines import report
+    from pipelines.report_data import EvaluationRow
+
+    def row(configuration, spec, restorer, seed, per_class):
+        miou = float(np.nanmean(per_class))
+        return EvaluationRow("run", configuration, spec, restorer, seed, miou, 0.9, 0.5, 0.6, per_class, 50, 0.27)
+    # Compression costs the thin class (index 1) 0.3 IoU and the large one 0.06; restoration
+    # gives the large one back and the thin one nothing.
+    rows = [row("OO", None, None, s, [0.90 + d, 0.40 + d]) for s, d in enumerate((0.0, 0.01, -0.01))]
+    rows += [row("CO", "jpeg_q5", None, s, [0.84 + d, 0.10 + d]) for s, d in enumerate((0.0, 0.01, -0.01))]
+    rows += [row("RO", "jpeg_q5", "finenet", s, [0.90 + d, 0.10 + d]) for s, d in enumerate((0.0, 0.01, -0.01))]
+    data = _data([], rows)
+    data.class_names = ["road", "pole"]
+    text = "\n".join(report._class_sections(data))
+    assert "| ordering | difference | road | pole |" in text
+    assert "| OO > CO jpeg_q5 | +18.00 | +3.00 | +15.00 |" in text
+    assert "| RO jpeg_q5 finenet > CO jpeg_q5 | +3.00 | +3.00 | +0.00 |" in text
+    assert "- OO − CO jpeg_q5 = +18.00: most from pole +15.00, road +3.00" in text
