@@ -98,23 +98,26 @@ def _seed_sections(data: ReportData) -> list[str]:
     return lines + [""]
 
 
-def _class_sections(data: ReportData) -> list[str]:
-    """Each ordering's mean paired difference split into its classes' contributions
-    (``class_contributions``), with the classes that move it most named."""
-    comparisons = [c for c in data.comparisons if c.better_key in data.class_groups
-                   and c.worse_key in data.class_groups]
-    if not comparisons:
+def class_contribution_rows(data: ReportData) -> list[tuple]:
+    """``(comparison, per-class points)`` for every ordering whose two groups have per-class
+    IoUs (``class_contributions.paired_contributions``)."""
+    return [(c, class_contributions.paired_contributions(data.class_groups[c.better_key],
+                                                         data.class_groups[c.worse_key]))
+            for c in data.comparisons if c.better_key in data.class_groups and c.worse_key in data.class_groups]
+
+
+def _class_names(data: ReportData) -> list[str]:
+    return data.class_names or [str(i) for i in range(len(data.evaluations[0].per_class))]
+
+
+def _class_sections(data: ReportData, plot: Optional[str] = None) -> list[str]:
+    """Each ordering's mean paired difference split into its classes' contributions, with the
+    classes that move it most named."""
+    rows = class_contribution_rows(data)
+    if not rows:
         return []
-    names = data.class_names or [str(i) for i in range(len(data.evaluations[0].per_class))]
-    rows, notes, shown = [], [], set()
-    for c in comparisons:
-        points = class_contributions.paired_contributions(data.class_groups[c.better_key],
-                                                          data.class_groups[c.worse_key])
-        shown |= {i for i, v in enumerate(points) if abs(v) >= 0.005}
-        rows.append((c, points))
-        top = ", ".join(f"{n} {v:+.2f}" for n, v in class_contributions.largest(points, names))
-        notes.append(f"- {c.better} − {c.worse} = {c.difference.interval.mean:+.2f}: most from {top}")
-    columns = sorted(shown)
+    names = _class_names(data)
+    columns = sorted({i for _, points in rows for i, v in enumerate(points) if abs(v) >= 0.005})
     lines = ["## Where each difference comes from: per-class contributions", "",
              "Each class's share of the mean paired mIoU difference, in mIoU points (its IoU over the number of "
              "classes the mean covers; the shares add up to the difference). A gap carried by small or thin "
@@ -123,7 +126,11 @@ def _class_sections(data: ReportData) -> list[str]:
     lines += _table(["ordering", "difference"] + [names[i] for i in columns],
                     [[f"{c.better} > {c.worse}", f"{c.difference.interval.mean:+.2f}"]
                      + [f"{points[i]:+.2f}" for i in columns] for c, points in rows])
-    return lines + [""] + notes + [""]
+    lines += [""] + [f"- {c.better} − {c.worse} = {c.difference.interval.mean:+.2f}: most from " + ", ".join(
+        f"{n} {v:+.2f}" for n, v in class_contributions.largest(points, names)) for c, points in rows]
+    if plot:
+        lines += ["", f"![per-class contributions]({os.path.basename(plot)})"]
+    return lines + [""]
 
 
 def restoration_findings(data: ReportData) -> list[str]:
@@ -327,7 +334,7 @@ def _markdown(data: ReportData, plots: dict, correlations: dict) -> str:
         if plots.get("miou_vs_bpp"):
             lines += ["![mIoU vs bpp](miou_vs_bpp.png)", ""]
         lines += _seed_sections(data)
-        lines += _class_sections(data)
+        lines += _class_sections(data, plots.get("classes"))
         names = data.class_names or [str(i) for i in range(len(rows[0].per_class))]
         lines += ["## Per-class IoU (Table II)", ""]
         lines += _table(["configuration", "spec", "restorer", "seed"] + list(names) + ["mIoU"],
@@ -420,6 +427,11 @@ def write_report(run_dirs: Sequence[str], out_dir: str, anchor: Optional[str] = 
     plots["miou_vs_bpp"] = _plot_miou_vs_bpp(data, os.path.join(out_dir, "miou_vs_bpp.png"))
     if data.png_bpp is not None:
         plots["cost"] = _plot_miou_vs_bpp(data, os.path.join(out_dir, "miou_vs_cost.png"), x="cost")
+    if data.evaluations:
+        plots["classes"] = report_figures.plot_class_contributions(
+            [(f"{c.better} − {c.worse}", points) for c, points in class_contribution_rows(data)
+             if (c.ordering.better, c.ordering.worse) in report_figures.CONTRIBUTION_ORDERINGS],
+            _class_names(data), os.path.join(out_dir, "class_contributions.png"))
     plots["privileged"] = _plot_privileged_sweep(data, os.path.join(out_dir, "privileged_sweep.png"))
     if data.rate_distortion:
         points = [r for r in data.rate_distortion if r["split"] == "train" and r["images"]] or data.rate_distortion

@@ -1,7 +1,7 @@
 """The report's image figures: strips of one crop as captured, as each codec spec left it and
-as each restorer returned it, with bpp and PSNR under each (the paper's Figs. 2 and 13), and
-the distribution of the naturalness index over original, compressed and restored images
-(Fig. 10)."""
+as each restorer returned it, with bpp and PSNR under each (the paper's Figs. 2 and 13), the
+distribution of the naturalness index over original, compressed and restored images
+(Fig. 10), and the per-class contributions to the central mIoU differences."""
 from __future__ import annotations
 
 import glob
@@ -13,9 +13,13 @@ import numpy as np
 from image_datasets import features
 from pipelines.report_data import latest_artifact, restorer_name
 
-__all__ = ["read_strips", "plot_strips", "plot_naturalness", "pyplot"]
+__all__ = ["read_strips", "plot_strips", "plot_naturalness", "plot_class_contributions", "CONTRIBUTION_ORDERINGS",
+           "pyplot"]
 
 CROP = 256  # the side of the crop shown, or the image's own size when smaller
+# The differences whose per-class contributions are plotted: what compression costs and what
+# dataset restoration gives back.
+CONTRIBUTION_ORDERINGS = (("OO", "CO"), ("RO", "CO"))
 
 
 def _first_example(split_dir: str) -> Optional[dict]:
@@ -117,6 +121,31 @@ def plot_naturalness(restoration_rows: list[dict], path: str) -> Optional[str]:
         ax.set_xlabel("naturalness index (lower: closer to originals)", fontsize=8)
     axes[0][0].set_ylabel("images")
     axes[0][0].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def plot_class_contributions(rows: list[tuple[str, np.ndarray]], names: list[str], path: str) -> Optional[str]:
+    """Horizontal bars: each class's contribution (mIoU points) to each labelled difference,
+    classes that contribute nothing left out."""
+    if not rows:
+        return None
+    shown = [i for i in range(len(names)) if any(abs(points[i]) >= 0.005 for _, points in rows)]
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(7.5, 0.22 * len(shown) * (len(rows) + 1) + 1.4), dpi=110)
+    height = 0.8 / len(rows)
+    for k, (label, points) in enumerate(rows):
+        ax.barh([i + k * height for i in range(len(shown))], [points[i] for i in shown], height,
+                label=f"{label} = {float(np.sum(points)):+.2f}")
+    ax.set_yticks([i + height * (len(rows) - 1) / 2 for i in range(len(shown))], [names[i] for i in shown])
+    ax.invert_yaxis()
+    ax.axvline(0, color="k", lw=0.8)
+    ax.set_xlabel("contribution to the mIoU difference (points, mean over paired seeds)")
+    ax.set_title("Where the differences come from, class by class", fontsize=10)
+    ax.legend(fontsize=7)
+    ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

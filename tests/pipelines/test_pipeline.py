@@ -298,10 +298,11 @@ def test_local_run_writes_examples_statistics_and_metadata(tmp_path):
                     "Hybrid training sets", "Rate-distortion",
                     "Restoration: distortion and naturalness", "Feature alignment", "data-collection cost",
                     "Table V on jpeg_q10", "Captured, compressed and restored (Figs. 2 and 13)",
-                    "Naturalness of each image (Fig. 10)", "collection cost (% of OO)"):
+                    "Naturalness of each image (Fig. 10)", "collection cost (% of OO)",
+                    "Where each difference comes from: per-class contributions"):
         assert section in text, section
     for plot in ("miou_vs_bpp.png", "miou_vs_cost.png", "rate_distortion.png", "feature_alignment.png",
-                 "image_strips.png", "naturalness.png"):
+                 "image_strips.png", "naturalness.png", "class_contributions.png"):
         assert os.path.getsize(os.path.join(paths.run_dir, "report", plot)) > 1000
     assert "<table>" in open(html).read()
     _run_notebook(paths.run_dir)

@@ -26,8 +26,30 @@ def test_strips_and_histograms_are_drawn(tmp_path):
     assert (tmp_path / "n.png").stat().st_size > 1000
 
 
+def test_class_contributions_are_drawn_for_the_classes_that_contribute(tmp_path, monkeypatch):
+    labelled = []
+    real_pyplot = report_figures.pyplot
+
+    def spy():
+        plt = real_pyplot()
+        original = plt.subplots
+
+        def subplots(*args, **kwargs):
+            fig, ax = original(*args, **kwargs)
+            monkeypatch.setattr(ax, "set_yticks", lambda ticks, labels: labelled.extend(labels))
+            return fig, ax
+        monkeypatch.setattr(plt, "subplots", subplots)
+        return plt
+    monkeypatch.setattr(report_figures, "pyplot", spy)
+    rows = [("OO − CO", np.array([0.2, 0.0, 3.5])), ("RO − CO", np.array([0.1, 0.0, -1.0]))]
+    path = report_figures.plot_class_contributions(rows, ["road", "wall", "pole"], str(tmp_path / "c.png"))
+    assert path and (tmp_path / "c.png").stat().st_size > 1000
+    assert labelled == ["road", "pole"]  # wall contributes nothing to either difference
+
+
 def test_nothing_is_drawn_without_data(tmp_path):
     assert report_figures.plot_strips([], str(tmp_path / "s.png")) is None
+    assert report_figures.plot_class_contributions([], ["road"], str(tmp_path / "c.png")) is None
     assert report_figures.plot_naturalness([{"split": "x", "naturalness": {"original": 1.0}}],
                                            str(tmp_path / "n.png")) is None
     assert not list(tmp_path.iterdir())
