@@ -3,10 +3,11 @@
 Tables: mIoU per configuration (with small/large-object mIoU and blessing), per-class IoU per
 configuration (Table II), each ordering's difference split into per-class contributions, hybrid
 training sets (Table III, when run), restoration distortion and naturalness (Table IV) and
-Table V per codec spec. Plots: image strips (Figs. 2 and 13),
-rate-distortion with restored points (Fig. 6), mIoU vs bpp per configuration (Fig. 7), oO/rO
-by privileged fraction (Fig. 8, with several runs), mIoU against data-collection cost as a
-percentage of OO's (Fig. 9), naturalness histograms (Fig. 10) and feature alignment (Fig. 11).
+Table V per codec spec. Plots: image strips (Figs. 2 and 13), rate-distortion with restored
+points (Fig. 6), mIoU vs bpp per configuration (Fig. 7), the per-class contributions to OO − CO
+and RO − CO, oO/rO by privileged fraction (Fig. 8, with several runs), mIoU against
+data-collection cost as a percentage of OO's (Fig. 9), naturalness histograms (Fig. 10) and
+feature alignment (Fig. 11).
 """
 from __future__ import annotations
 
@@ -98,7 +99,7 @@ def _seed_sections(data: ReportData) -> list[str]:
     return lines + [""]
 
 
-def class_contribution_rows(data: ReportData) -> list[tuple]:
+def _class_contribution_rows(data: ReportData) -> list[tuple]:
     """``(comparison, per-class points)`` for every ordering whose two groups have per-class
     IoUs (``class_contributions.paired_contributions``)."""
     return [(c, class_contributions.paired_contributions(data.class_groups[c.better_key],
@@ -113,7 +114,7 @@ def _class_names(data: ReportData) -> list[str]:
 def _class_sections(data: ReportData, plot: Optional[str] = None) -> list[str]:
     """Each ordering's mean paired difference split into its classes' contributions, with the
     classes that move it most named."""
-    rows = class_contribution_rows(data)
+    rows = _class_contribution_rows(data)
     if not rows:
         return []
     names = _class_names(data)
@@ -121,8 +122,9 @@ def _class_sections(data: ReportData, plot: Optional[str] = None) -> list[str]:
     lines = ["## Where each difference comes from: per-class contributions", "",
              "Each class's share of the mean paired mIoU difference, in mIoU points (its IoU over the number of "
              "classes the mean covers; the shares add up to the difference). A gap carried by small or thin "
-             "classes (poles, signs) is information the codec destroyed, which restoring the training images "
-             "cannot bring back; a gap spread over large regions is the change of appearance that it can undo.", ""]
+             "classes (poles, signs) is mostly information the codec destroyed, which restoring the training "
+             "images cannot bring back; a gap spread over large regions is mostly the change of appearance that "
+             "it can undo.", ""]
     lines += _table(["ordering", "difference"] + [names[i] for i in columns],
                     [[f"{c.better} > {c.worse}", f"{c.difference.interval.mean:+.2f}"]
                      + [f"{points[i]:+.2f}" for i in columns] for c, points in rows])
@@ -429,7 +431,7 @@ def write_report(run_dirs: Sequence[str], out_dir: str, anchor: Optional[str] = 
         plots["cost"] = _plot_miou_vs_bpp(data, os.path.join(out_dir, "miou_vs_cost.png"), x="cost")
     if data.evaluations:
         plots["classes"] = report_figures.plot_class_contributions(
-            [(f"{c.better} − {c.worse}", points) for c, points in class_contribution_rows(data)
+            [(f"{c.better} − {c.worse}", points) for c, points in _class_contribution_rows(data)
              if (c.ordering.better, c.ordering.worse) in report_figures.CONTRIBUTION_ORDERINGS],
             _class_names(data), os.path.join(out_dir, "class_contributions.png"))
     plots["privileged"] = _plot_privileged_sweep(data, os.path.join(out_dir, "privileged_sweep.png"))
