@@ -337,7 +337,7 @@ def _markdown(data: ReportData, plots: dict, correlations: dict) -> str:
             lines += ["![mIoU vs bpp](miou_vs_bpp.png)", ""]
         lines += _seed_sections(data)
         lines += _class_sections(data, plots.get("classes"))
-        names = data.class_names or [str(i) for i in range(len(rows[0].per_class))]
+        names = _class_names(data)
         lines += ["## Per-class IoU (Table II)", ""]
         lines += _table(["configuration", "spec", "restorer", "seed"] + list(names) + ["mIoU"],
                         [[r.configuration, r.spec or "–", r.restorer or "–", r.seed] + [_pct(v) for v in r.per_class]

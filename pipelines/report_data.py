@@ -58,21 +58,21 @@ class ReportData:
     @functools.cached_property
     def seed_groups(self) -> dict:
         """``{(run, configuration, spec, restorer): {seed: mIoU in %}}`` of the evaluations."""
-        groups: dict = {}
-        for r in self.evaluations:
-            if not math.isnan(r.miou):
-                groups.setdefault((r.run, r.configuration, r.spec, r.restorer), {})[r.seed] = 100 * r.miou
-        return groups
+        return self._grouped(lambda r: 100 * r.miou)
 
     @functools.cached_property
     def class_groups(self) -> dict:
         """``{(run, configuration, spec, restorer): {seed: per-class IoU in %}}``, keyed as
         ``seed_groups``."""
+        return self._grouped(lambda r: [100 * v for v in r.per_class])
+
+    def _grouped(self, value) -> dict:
+        """``{(run, configuration, spec, restorer): {seed: value(row)}}`` over the evaluations
+        with a defined mIoU."""
         groups: dict = {}
         for r in self.evaluations:
             if not math.isnan(r.miou):
-                groups.setdefault((r.run, r.configuration, r.spec, r.restorer), {})[r.seed] = [
-                    100 * v for v in r.per_class]
+                groups.setdefault((r.run, r.configuration, r.spec, r.restorer), {})[r.seed] = value(r)
         return groups
 
     @functools.cached_property
