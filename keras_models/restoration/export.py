@@ -24,7 +24,11 @@ METADATA_FILE = "restorer.json"
 class RestorerModule(tf.Module):
     def __init__(self, generator: tf.keras.Model, multiple: int):
         super().__init__()
-        self.generator = generator
+        # The SavedModel tracks the generator's variables, not the Keras model, whose own
+        # serialisation would trace every layer's call for Keras' loader, which no signature
+        # uses (as in keras_models/segmentation/export.py).
+        object.__setattr__(self, "generator", generator)
+        self.generator_variables = list(generator.variables)
         self.multiple = multiple
 
     @tf.function(input_signature=[tf.TensorSpec([None, None, None, 3], tf.float32, name="images")])
