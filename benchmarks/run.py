@@ -36,6 +36,8 @@ BENCHMARKS = {
     "bpg_vs_libbpg": ("benchmarks.bpg_vs_libbpg",
                       "BPG against libbpg 0.9.8 (bpgdec / bpgenc) on a 2048x1024 photograph, same run"),
     "cli_startup": ("benchmarks.cli_startup", "The dsr command's start-up (help, tiny encode and decode)"),
+    "export": ("benchmarks.export_speed",
+               "SavedModel export and load of the segmenter and the restorer: shipped layout vs Keras-tracked"),
     "ir2i_speed": ("benchmarks.ir2i_speed",
                    "IR2I speed: dsr codec train / encode / decode from the command line, in-process throughput"),
     "fuzz": ("benchmarks.fuzz", "Fuzzing the decoders: mutated containers and full decodes"),
