@@ -21,11 +21,15 @@ def _module_fixture_users(item) -> bool:
                               for name in info.names_closure for d in info.name2fixturedefs.get(name, ()))
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Every end-to-end test is also slow, so ``-m "not slow"`` is the quick tier. For parallel
     workers (``scripts/test.sh``: ``-n 2 --dist loadgroup``) the end-to-end tests come first,
     then the other slow ones, so that the longest tests start at once instead of ending the run
-    on one worker; and the tests of a module that share a module fixture form one group."""
+    on one worker; and the tests of a module that share a module fixture form one group. It runs
+    first: pytest-xdist's worker reads the group markers in its own hook of the same name (to
+    suffix each grouped test's id with its group), and a hook registered before a plugin's runs
+    after it."""
     for item in items:
         if item.get_closest_marker("e2e") and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.slow)
