@@ -4,11 +4,13 @@
 #   bash scripts/report_screenshot.sh RUN_DIR/.../report.html OUT.png [MAX_PAGES]
 #
 # With a Chromium on the PATH (Debian: `apt-get install chromium`; or $CHROMIUM), the browser
-# itself captures the page headless: a window 1300 CSS px wide and tall enough for the whole
-# report, the white below the last line cut off. Without one, WeasyPrint lays out the HTML and
-# CSS as a printer would (not a browser: no scripts, which the report has none of), pypdfium2
-# rasterises up to MAX_PAGES pages and they are stacked. Either way the picture is reduced to
-# 256 colours (a third of the size, the text as sharp). WeasyPrint and pypdfium2 go into a
+# itself captures the page headless: a window 1400 CSS px wide (the per-class IoU table needs
+# about 1350) and tall enough for the whole report, the white below the last line cut off.
+# Without one, WeasyPrint lays out the HTML and CSS as a printer would (not a browser: no
+# scripts, which the report has none of), pypdfium2 rasterises up to MAX_PAGES pages and they
+# are stacked. Either way the picture is reduced to
+# 256 colours by an octree (a third of the size, the text as sharp; median cut, used before,
+# merged the plots' red and green into other colours). WeasyPrint and pypdfium2 go into a
 # throwaway environment ($SCREENSHOT_ENV), never into the project's: the report needs neither.
 set -euo pipefail
 html=${1:?usage: bash scripts/report_screenshot.sh REPORT_HTML OUT_PNG [MAX_PAGES]}
@@ -21,7 +23,7 @@ if [ -n "$chromium" ]; then
   capture=$(mktemp --suffix=.png)
   # --virtual-time-budget lets the figures load before the capture.
   "$chromium" --headless=new --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1 \
-    --virtual-time-budget=5000 --window-size=1300,16000 --screenshot="$capture" "file://$html" 2>/dev/null
+    --virtual-time-budget=5000 --window-size=1400,16000 --screenshot="$capture" "file://$html" 2>/dev/null
   python=$here/.venv/bin/python
   renderer="$("$chromium" --version 2>/dev/null)"
 else
@@ -60,7 +62,7 @@ if capture and ink and ink[3] >= sheet.height - 1:
     print(f"warning: the report reaches the window's bottom ({sheet.height} px): the capture is cut", file=sys.stderr)
 if ink:
     sheet = sheet.crop((0, 0, sheet.width, min(sheet.height, ink[3] + 16)))
-sheet.quantize(256, method=Image.Quantize.MEDIANCUT).save(out, optimize=True)
+sheet.quantize(256, method=Image.Quantize.FASTOCTREE).save(out, optimize=True)
 print(f"{out}: {sheet.width}x{sheet.height}{pages}, rendered by {renderer}")
 PY
 [ -z "$capture" ] || rm -f "$capture"

@@ -139,3 +139,31 @@ def test_report_splits_each_ordering_into_per_class_contributions():
     assert "| OO > CO jpeg_q5 | +18.00 | +3.00 | +15.00 |" in text
     assert "| RO jpeg_q5 finenet > CO jpeg_q5 | +3.00 | +3.00 | +0.00 |" in text
     assert "- OO − CO jpeg_q5 = +18.00: most from pole +15.00, road +3.00" in text
+
+
+def test_figures_7_and_9_give_each_configuration_one_colour(tmp_path, monkeypatch):
+    from matplotlib.colors import to_hex
+
+    from pipelines import report
+    from pipelines.report_data import EvaluationRow
+
+    def row(configuration, spec, restorer, miou):
+        return EvaluationRow("run", configuration, spec, restorer, 0, miou, 0.9, 0.5, 0.6, [miou], 50, 0.27)
+    rows = [row("OO", None, None, 0.7), row("CC", "bpg_q51", None, 0.56), row("CO", "bpg_q51", None, 0.54),
+            row("RO", "bpg_q51", "finenet", 0.58), row("RO", "bpg_q51", "rdn", 0.52)]
+    drawn = []
+
+    def capture(plt, fig, ax, xlabel, path):
+        colours = {c.get_label(): to_hex(c.lines[0].get_color()) for c in ax.containers}
+        colours.update({l.get_label(): to_hex(l.get_color()) for l in ax.lines if l.get_label() == "OO (originals)"})
+        drawn.append(colours)
+        plt.close(fig)
+        return path
+    monkeypatch.setattr(report, "_save_miou_plot", capture)
+    data = _data([], rows)
+    data.png_bpp = 18.0
+    report._plot_miou_vs_bpp(data, str(tmp_path / "bpp.png"))
+    report._plot_miou_vs_bpp(data, str(tmp_path / "cost.png"), x="cost")
+    fig7, fig9 = drawn
+    assert fig7.pop("OO (originals)") == fig9.pop("OO") == "#000000"
+    assert fig7 == fig9 and len(set(fig7.values())) == 4, (fig7, fig9)
