@@ -23,8 +23,7 @@ from keras_models.segmentation.configurations import Configuration
 from pipelines import class_contributions, rate_accuracy_report, report_figures, seed_statistics as stats
 from pipelines.report_data import ReportData, collect, restorer_name
 
-__all__ = ["write_report", "collection_cost", "cost_percent", "table_v", "summary_lines", "restoration_findings", "series_colours",
-           "SUMMARY_FILE"]
+__all__ = ["write_report", "collection_cost", "cost_percent", "table_v", "summary_lines", "restoration_findings", "SUMMARY_FILE"]
 
 SUMMARY_FILE = "summary.txt"
 
@@ -227,12 +226,11 @@ def _save_miou_plot(plt, fig, ax, xlabel: str, path: str) -> str:
     return path
 
 
-def series_colours(rows) -> dict[tuple[str, str], str]:
+def _series_colours(rows) -> dict[tuple[str, str], str]:
     """One colour per (configuration, restorer) of ``rows``, the same in Fig. 7 and Fig. 9: OO
     black (Fig. 7 draws it as a dashed line), the others matplotlib's cycle in sorted order."""
-    keys = sorted({(r.configuration, r.restorer or "") for r in rows})
-    others = [k for k in keys if k[0] != "OO"]
-    return {k: ("k" if k[0] == "OO" else f"C{others.index(k) % 10}") for k in keys}
+    others = sorted({(r.configuration, r.restorer or "") for r in rows if r.configuration != "OO"})
+    return {("OO", ""): "k", **{key: f"C{k % 10}" for k, key in enumerate(others)}}
 
 
 def _plot_miou_vs_bpp(data: ReportData, path: str, x: str = "bpp") -> Optional[str]:
@@ -243,7 +241,7 @@ def _plot_miou_vs_bpp(data: ReportData, path: str, x: str = "bpp") -> Optional[s
         return None
     plt = report_figures.pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 4.2), dpi=110)
-    colours = series_colours(rows)
+    colours = _series_colours(rows)
     for name in sorted({r.configuration for r in rows}):
         if name == "OO" and x == "bpp":
             ax.axhline(np.mean([100 * r.miou for r in rows if r.configuration == name]), ls="--", color="k",
