@@ -69,8 +69,11 @@ def test_streams_and_decoded_pixels_are_those_the_first_release_wrote(tmp_path):
     by the codec as first released, bit for bit on any machine (its bits are the signs of the
     coder's outputs), and the pixels its 2-, 5- and 8-stage prefixes decoded to: equal on a CPU
     whose float kernels round as the recording one's (x86-64 with AVX2), and otherwise off by at
-    most one level in at most 0.1% of the values. The machine that first recorded the file rounds
-    differently; weights moved by one float ulp move 0.002-0.01% of the values by one level."""
+    most one level in at most 1% of the values. The machine that first recorded the file rounds
+    differently, and so does this one with one thread instead of two (one value in 40,500);
+    weights moved by one float ulp move 0.002-0.01% of the values by one level, by 1e-5 of their
+    size 0.3%. A change to the decoder itself moves nearly all of them (the 5- against the
+    8-stage pixels: 99%, by up to 224 levels)."""
     with open(GOLDEN) as f:
         golden = json.load(f)
     stream, decoded = _golden_case(_golden_model(tmp_path))
@@ -78,7 +81,7 @@ def test_streams_and_decoded_pixels_are_those_the_first_release_wrote(tmp_path):
     recorded = np.load(GOLDEN_DECODED)
     for k, pixels in decoded.items():
         off = np.abs(pixels.astype(int) - recorded[k])
-        assert off.max() <= 1 and np.mean(off > 0) <= 1e-3, (k, off.max(), np.mean(off > 0))
+        assert off.max() <= 1 and np.mean(off > 0) <= 1e-2, (k, off.max(), np.mean(off > 0))
 
 
 class _FirstLayout(tf.Module):
