@@ -9,6 +9,7 @@ from __future__ import annotations
 import statistics
 import tempfile
 import time
+from unittest import mock
 
 __all__ = ["run"]
 
@@ -29,8 +30,8 @@ def run(images: int = 5) -> list[dict]:
     from keras_models.segmentation import config as segmentation_config, deeplab, export as segmentation_export
 
     class KerasTrackedSegmenter(segmentation_export.SegmenterModule):
-        def __init__(self, network, num_classes, **kwargs):
-            super().__init__(network, num_classes, **kwargs)
+        def __init__(self, network, *args, **kwargs):
+            super().__init__(network, *args, **kwargs)
             self.keras_network = network
 
     class KerasTrackedRestorer(restoration_export.RestorerModule):
@@ -43,20 +44,13 @@ def run(images: int = 5) -> list[dict]:
     generator = finenet.FineNetGenerator(generator_config)
 
     def segmenter_save(module_class, path):
-        module = module_class(network, 19)
-        signatures = {"serving_default": module.serve, "probabilities": module.serve_probabilities,
-                      "shallow_channel_means": module.shallow_channel_means}
-        for feature, name in segmentation_export.TFEXAMPLE_SIGNATURES.items():
-            fn = module.tfexample_function(feature)
-            setattr(module, name, fn)
-            signatures[name] = fn
-        tf.saved_model.save(module, path, signatures=signatures)
+        # The trainers' own export, with the module class swapped for the peer layout.
+        with mock.patch.object(segmentation_export, "SegmenterModule", module_class):
+            segmentation_export.export(network, path, 19)
 
     def restorer_save(module_class, path):
-        module = module_class(generator, generator_config.multiple)
-        tf.saved_model.save(module, path, signatures={"restore": module.restore,
-                                                      "restore_tensor": module.restore_tensor,
-                                                      "serving_default": module.restore})
+        with mock.patch.object(restoration_export, "RestorerModule", module_class):
+            restoration_export.export(generator, path, generator_config.multiple)
 
     rows = []
     for model, save, shipped, peer in (("segmenter (tiny DeepLabv3+, 7 signatures)", segmenter_save,
