@@ -1,7 +1,6 @@
 """Runs a pipeline with LocalDagRunner and SQLite metadata under a run directory."""
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 from typing import IO, Optional
@@ -9,7 +8,7 @@ from typing import IO, Optional
 from tfx import v1 as tfx
 
 from image_datasets.texture_city import generator
-from pipelines import stage_progress
+from pipelines import heap_release, stage_progress
 from pipelines.config import ExperimentConfig
 from pipelines.pipeline import RunPaths, create_pipeline
 from serving import layout
@@ -24,19 +23,23 @@ def prepare_demo_data(config: ExperimentConfig, progress=None) -> None:
         generator.write_dataset(config.ingest.root, config.demo_data, progress=progress)
 
 
-def run(config: ExperimentConfig, run_dir: str, runner: str = "local", stages: Optional[IO[str]] = None) -> RunPaths:
+def run(config: ExperimentConfig, run_dir: str, runner: str = "local", stages: Optional[IO[str]] = None,
+        release_memory: bool = True) -> RunPaths:
     """Runs the pipeline with LocalDagRunner (default) or BeamDagRunner, SQLite metadata.
 
     Both reuse cached outputs of unchanged components on a rerun, so an interrupted run
     resumes without redoing finished components. With ``stages``, one line per component
-    (started; done in how long, or cached) goes there (``stage_progress``).
+    (started; done in how long, or cached) goes there (``stage_progress``). Both runners run
+    every component in this process: with ``release_memory``, what each component freed is
+    given back to the system as it ends (``heap_release``).
     """
     if runner not in ("local", "beam"):
         raise ValueError(f"unknown runner {runner!r}; expected local or beam")
     paths = RunPaths(run_dir)
     os.makedirs(paths.run_dir, exist_ok=True)
     pipeline = create_pipeline(config, run_dir)
-    with stage_progress.report_stages(len(pipeline.components), stages) if stages else contextlib.nullcontext():
+    after_each = heap_release.release if release_memory else None
+    with stage_progress.report_stages(len(pipeline.components), stages, after_each):
         if runner == "local":
             tfx.orchestration.LocalDagRunner().run(pipeline)
         else:

@@ -15,7 +15,7 @@ import contextlib
 import logging
 import sys
 import time
-from typing import IO, Iterator, Optional
+from typing import IO, Callable, Iterator, Optional
 
 from absl import logging as absl_logging
 
@@ -28,11 +28,12 @@ _ABSL = "absl"
 
 
 class StageLines(logging.Handler):
-    """Turns the runner's component records into ``[k/N] <id> ...`` lines on ``out``."""
+    """Turns the runner's component records into ``[k/N] <id> ...`` lines on ``out`` (none if
+    ``out`` is None), and calls ``after_each(<id>)`` as each component ends."""
 
-    def __init__(self, total: int, out: IO[str]):
+    def __init__(self, total: int, out: Optional[IO[str]], after_each: Optional[Callable[[str], object]] = None):
         super().__init__(level=logging.INFO)
-        self.total, self.out = total, out
+        self.total, self.out, self.after_each = total, out, after_each
         self.started = 0
         self._stage: Optional[str] = None
         self._start = 0.0
@@ -49,10 +50,13 @@ class StageLines(logging.Handler):
             seconds = time.monotonic() - self._start
             how = "cached" if self._cached else f"done in {seconds:.0f} s"
             self._write(f"[{self.started}/{self.total}] {self._stage}: {how}")
-            self._stage = None
+            stage, self._stage = self._stage, None
+            if self.after_each is not None:
+                self.after_each(stage)
 
     def _write(self, line: str) -> None:
-        print(line, file=self.out, flush=True)
+        if self.out is not None:
+            print(line, file=self.out, flush=True)
 
 
 class _BelowLevel(logging.Filter):
@@ -67,11 +71,13 @@ class _BelowLevel(logging.Filter):
 
 
 @contextlib.contextmanager
-def report_stages(total: int, out: IO[str] = sys.stderr) -> Iterator[StageLines]:
-    """While inside, stage lines for a pipeline of ``total`` components go to ``out``."""
+def report_stages(total: int, out: Optional[IO[str]] = sys.stderr,
+                  after_each: Optional[Callable[[str], object]] = None) -> Iterator[StageLines]:
+    """While inside, stage lines for a pipeline of ``total`` components go to ``out`` (unless it
+    is None), and ``after_each`` runs with each component's id as the component ends."""
     absl_logger = logging.getLogger(_ABSL)
     before = absl_logger.getEffectiveLevel()
-    lines = StageLines(total, out)
+    lines = StageLines(total, out, after_each)
     quiet = _BelowLevel(before)
     handlers = [h for logger in (absl_logger, logging.getLogger()) for h in logger.handlers]
     for handler in handlers:

@@ -38,3 +38,17 @@ def test_stage_lines_from_the_runners_records_and_nothing_else():
     assert lines[2:] == ["[2/3] Compression ...", "[2/3] Compression: cached", "[3/3] Trainer ..."]
     assert seen.getvalue().splitlines() == ["a warning still reaches the terminal"]
     assert logging.getLogger("absl").getEffectiveLevel() > logging.INFO  # as it was
+
+
+def test_after_each_runs_as_each_component_ends_cached_or_not_and_without_lines():
+    ended = []
+    with stage_progress.report_stages(2, None, after_each=ended.append) as lines:
+        absl_logging.info("Component %s is running.", "ImageExampleGen")
+        assert ended == []
+        absl_logging.info("Component %s is finished.", "ImageExampleGen")
+        absl_logging.info("node %s is running.", "Compression")
+        absl_logging.info("A cached execution %d is used.", 3)
+        absl_logging.info("node %s is finished.", "Compression")
+    absl_logging.info("Component %s is finished.", "after the run")
+    assert ended == ["ImageExampleGen", "Compression"]
+    assert lines.started == 2
