@@ -27,7 +27,7 @@ from typing import Optional
 
 import yaml
 
-__all__ = ["run", "stage_spans", "StageSpan"]
+__all__ = ["run", "run_once", "by_kind", "scaled_config", "stage_spans", "StageSpan", "TreeSampler"]
 
 _START = re.compile(r"^\[(\d+)/(\d+)\] (\S+) \.\.\.$")
 _END = re.compile(r"^\[(\d+)/(\d+)\] (\S+): (done in \d+ s|cached)$")
@@ -58,7 +58,7 @@ def stage_spans(lines: list[tuple[float, str]]) -> list[StageSpan]:
     return spans
 
 
-class _TreeSampler(threading.Thread):
+class TreeSampler(threading.Thread):
     """Samples the memory of a process and all its descendants every 0.5 s: the sum of their
     RSS, the largest RSS, and the sum of their PSS (proportional set size: a page shared by n
     processes counts 1/n in each, so the sum is the tree's true resident memory)."""
@@ -90,7 +90,7 @@ class _TreeSampler(threading.Thread):
             self.stop.wait(SAMPLE_S)
 
 
-def _scaled_config(base: dict, factor: float, root: str) -> dict:
+def scaled_config(base: dict, factor: float, root: str) -> dict:
     config = yaml.safe_load(yaml.safe_dump(base))
     for split in ("train", "val", "auxiliary"):
         config["demo_data"][split] = max(1, round(config["demo_data"][split] * factor))
@@ -99,17 +99,18 @@ def _scaled_config(base: dict, factor: float, root: str) -> dict:
     return config
 
 
-def _run_once(config: dict, run_dir: str, log_path: str) -> dict:
-    """``dsr run`` of ``config`` in a fresh process; its spans, samples, wall time."""
+def run_once(config: dict, run_dir: str, log_path: str, command: Optional[list[str]] = None) -> dict:
+    """``dsr run`` of ``config`` in a fresh process (``command``: another program taking
+    ``dsr``'s arguments); its printed lines, spans, samples, wall time."""
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
         yaml.safe_dump(config, f)
     dsr = os.path.join(os.path.dirname(sys.executable), "dsr")
     lines = []
     start = time.monotonic()
     with open(log_path, "a") as log:
-        proc = subprocess.Popen([dsr, "run", "--config", f.name, "--run-dir", run_dir], stdout=subprocess.PIPE,
+        proc = subprocess.Popen((command or [dsr]) + ["run", "--config", f.name, "--run-dir", run_dir], stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True, bufsize=1)
-        sampler = _TreeSampler(proc.pid)
+        sampler = TreeSampler(proc.pid)
         sampler.start()
         for line in proc.stdout:
             lines.append((time.monotonic(), line.rstrip("\n")))
@@ -121,8 +122,8 @@ def _run_once(config: dict, run_dir: str, log_path: str) -> dict:
     os.unlink(f.name)
     if code != 0:
         raise RuntimeError(f"dsr run exited with {code}; see {log_path}")
-    return {"spans": stage_spans(lines), "samples": sampler.samples, "wall_s": time.monotonic() - start,
-            "start": start}
+    return {"lines": lines, "spans": stage_spans(lines), "samples": sampler.samples,
+            "wall_s": time.monotonic() - start, "start": start}
 
 
 def _peak(samples, start: float, end: float) -> tuple[int, int, int]:
@@ -131,7 +132,7 @@ def _peak(samples, start: float, end: float) -> tuple[int, int, int]:
     return tuple(max(column) for column in zip(*inside)) if inside else (0, 0, 0)
 
 
-def _by_kind(result: dict) -> dict[str, dict]:
+def by_kind(result: dict) -> dict[str, dict]:
     kinds: dict[str, dict] = {}
     for span in result["spans"]:
         k = kinds.setdefault(span.kind, {"components": 0, "wall_s": 0.0, "tree": 0, "largest": 0, "pss": 0})
@@ -151,19 +152,19 @@ def run(images: Optional[int] = None, run_root: str = "runs/paper-size") -> list
     full = images or base["demo_data"]["train"]
     sizes = []
     for factor in (full / base["demo_data"]["train"] / 2, full / base["demo_data"]["train"]):
-        config = _scaled_config(base, factor, f"data/texture-city-2048-x{factor:g}")
+        config = scaled_config(base, factor, f"data/texture-city-2048-x{factor:g}")
         name = f"train{config['demo_data']['train']}"
         os.makedirs(run_root, exist_ok=True)
         run_dir = os.path.join(run_root, name)
         if os.path.exists(run_dir):
             raise FileExistsError(f"{run_dir} exists: a cached run would time nothing; remove it first")
         print(f"paper_size: {name} -> {run_dir} (log {run_dir}.log)", file=sys.stderr, flush=True)
-        result = _run_once(config, run_dir, run_dir + ".log")
+        result = run_once(config, run_dir, run_dir + ".log")
         sizes.append((config["demo_data"], result))
     rows = []
     (d1, r1), (d2, r2) = sizes
     n1, n2 = d1["train"] + d1["val"] + d1["auxiliary"], d2["train"] + d2["val"] + d2["auxiliary"]
-    k1, k2 = _by_kind(r1), _by_kind(r2)
+    k1, k2 = by_kind(r1), by_kind(r2)
     for kind in k2:
         a, b = k1.get(kind), k2[kind]
         row = {"stage": kind, "components": b["components"],

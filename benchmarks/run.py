@@ -45,6 +45,8 @@ BENCHMARKS = {
                 "Hostile inputs: memory and time of every decoder on forged sizes, and of the server under abuse"),
     "paper_size": ("benchmarks.paper_size",
                    "The paper's image size end to end (cityscapes_smoke, 2048x1024): time and memory per stage"),
+    "paper_size_memory": ("benchmarks.paper_size_memory",
+                          "The paper-size run's memory, component by component, with each component's freed memory returned"),
     "cost_model": ("benchmarks.cost_model",
                    "What the paper's whole study costs (cityscapes_paper): GPU-hours, CPU node-hours, storage, money"),
     "ir2i_context": ("benchmarks.ir2i_inpainting_context",

@@ -20,7 +20,7 @@ def test_a_stage_that_never_ends_has_no_span():
 def test_the_scaled_config_scales_every_split_and_moves_the_data():
     base = {"demo_data": {"train": 12, "val": 4, "auxiliary": 8, "width": 2048, "height": 1024},
             "ingest": {"root": "data/x", "auxiliary": {"root": "data/x/auxiliary"}}}
-    half = paper_size._scaled_config(base, 0.5, "data/y")  # pylint: disable=protected-access
+    half = paper_size.scaled_config(base, 0.5, "data/y")
     assert half["demo_data"] == {"train": 6, "val": 2, "auxiliary": 4, "width": 2048, "height": 1024}
     assert half["ingest"] == {"root": "data/y", "auxiliary": {"root": "data/y/auxiliary"}}
     assert base["demo_data"]["train"] == 12
@@ -32,7 +32,7 @@ def test_the_sampler_sees_a_child_and_counts_shared_pages_once_in_pss():
     import time
     child = subprocess.Popen([sys.executable, "-c", "import time; x = bytearray(64 << 20); time.sleep(3)"])
     try:
-        sampler = paper_size._TreeSampler(child.pid)  # pylint: disable=protected-access
+        sampler = paper_size.TreeSampler(child.pid)
         sampler.start()
         time.sleep(1.5)
         sampler.stop.set()
