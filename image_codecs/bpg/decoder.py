@@ -1,13 +1,14 @@
 """The built-in BPG decoder: parse the container, rebuild VPS/SPS, decode the HEVC planes
-with ffmpeg's HEVC decoder, then convert to RGB as bpgdec does (full range, its chroma
-filter and fixed-point matrix), cropping the padding."""
+with FFmpeg's HEVC decoder in this process (PyAV), then convert to RGB as bpgdec does (full
+range, its chroma filter and fixed-point matrix), cropping the padding."""
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
-from image_codecs import external, threads
+from image_codecs import threads
 from image_datasets import pixel_budget
-from image_codecs.base import CodecError
 from image_codecs.bpg import colour, container, hevc
 from image_codecs.bpg import BpgFormatError
 
@@ -47,30 +48,53 @@ def decode_planes(data: bytes) -> tuple[container.BpgFile, list[np.ndarray]]:
     pix_fmt = _PIX_FMT[chroma] + ("" if h.bit_depth == 8 else f"{h.bit_depth}le")
     if h.bit_depth != 8 and chroma == 0:
         pix_fmt = f"gray{h.bit_depth}le"
-    # crccheck+explode: when the stream carries decoded-picture hashes (bpgenc -hash),
-    # a picture that differs from the encoder's reconstruction is an error.
-    args = [external.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin",
-            "-err_detect", "crccheck+explode", "-f", "hevc", "-i", "pipe:0",
-            "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", pix_fmt, "pipe:1"]
-    try:
-        raw = external.run(args, stdin=annexb_stream(f), timeout=120, what="bpg decoder (ffmpeg)")
-    except CodecError as e:
-        raise BpgFormatError(f"HEVC payload does not decode: {e}") from e
+    planes = _hevc_planes(annexb_stream(f), pix_fmt)
     dtype = np.uint8 if h.bit_depth == 8 else np.dtype("<u2")
     sizes = [(ch, cw)]
     if chroma:
         sub_w, sub_h = {1: (2, 2), 2: (2, 1), 3: (1, 1)}[chroma]
         sizes += [(ch // sub_h, cw // sub_w)] * 2
-    expected = sum(a * b for a, b in sizes) * np.dtype(dtype).itemsize
-    if len(raw) != expected:
-        raise BpgFormatError(f"HEVC payload decoded to {len(raw)} bytes, expected {expected} "
+    if [p.shape for p in planes] != sizes or any(p.dtype != dtype for p in planes):
+        raise BpgFormatError(f"HEVC payload decoded to planes {[p.shape for p in planes]}, expected {sizes} "
                              f"for {cw}x{ch} {pix_fmt}")
-    planes, pos = [], 0
-    for rows, cols in sizes:
-        n = rows * cols * np.dtype(dtype).itemsize
-        planes.append(np.frombuffer(raw[pos:pos + n], dtype).reshape(rows, cols))
-        pos += n
     return f, planes
+
+
+@functools.lru_cache(maxsize=None)
+def _av():
+    """PyAV, with FFmpeg's log kept at errors (each decode captures its own: see below)."""
+    import av  # pylint: disable=g-import-not-at-top
+    import av.logging  # pylint: disable=g-import-not-at-top
+    av.logging.set_level(av.logging.ERROR)
+    return av
+
+
+def _hevc_planes(stream: bytes, pix_fmt: str) -> list[np.ndarray]:
+    """The planes of the one picture of an HEVC Annex-B ``stream`` (uint8, or uint16 for 10
+    and 12 bits), decoded by FFmpeg's HEVC decoder in this process. With ``crccheck+explode``,
+    a picture that differs from the decoded-picture hash the stream carries (``bpgenc -hash``,
+    x265's ``--hash``) is an error; FFmpeg's own message goes into the error, not the terminal."""
+    av = _av()
+    with av.logging.Capture(local=True):
+        try:
+            context = av.CodecContext.create("hevc", "r")
+            context.options = {"err_detect": "crccheck+explode"}
+            context.thread_type = "SLICE"  # the checks run in this thread, where the capture listens
+            context.thread_count = threads.WORKERS
+            frames = context.decode(av.Packet(stream)) + context.decode(None)
+        except av.error.FFmpegError as e:
+            raise BpgFormatError(f"HEVC payload does not decode: {e}") from e
+    if len(frames) != 1:
+        raise BpgFormatError(f"HEVC payload decoded to {len(frames)} pictures, expected 1")
+    frame = frames[0]
+    if frame.format.name != pix_fmt:
+        raise BpgFormatError(f"HEVC payload decoded to {frame.format.name}, expected {pix_fmt}")
+    dtype = np.uint8 if frame.format.components[0].bits <= 8 else np.dtype("<u2")
+    planes = []
+    for plane in frame.planes:
+        rows = np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)
+        planes.append(np.ascontiguousarray(rows.view(dtype)[:, :plane.width]))  # the frame's rows are padded
+    return planes
 
 
 def decode(data: bytes) -> np.ndarray:

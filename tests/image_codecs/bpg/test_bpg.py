@@ -33,6 +33,16 @@ def test_decoder_reproduces_bpgdec_exactly(path, strip_rows, monkeypatch):
 
 
 @needs_vectors
+def test_decoding_starts_no_process(monkeypatch):
+    def no_process(*args, **kwargs):
+        raise AssertionError(f"a process was started: {args[0]!r}")
+    with open(VECTOR_FILES[0], "rb") as f, monkeypatch.context() as patched:
+        patched.setattr("subprocess.Popen.__init__", no_process)
+        out = decoder.decode(f.read())
+    np.testing.assert_array_equal(out, _png(VECTOR_FILES[0][:-4] + ".bpgdec.png"))
+
+
+@needs_vectors
 def test_lossless_vector_decodes_to_its_source():
     with open(os.path.join(VECTORS, "small_64x48_lossless.bpg"), "rb") as f:
         out = decoder.decode(f.read())
