@@ -2,7 +2,7 @@
 same run, on a 2048x1024 photographic image at q29, q40 and q47.
 
 Decoding: libbpg's own stream is decoded ``images`` times by each side, alternating; ours is
-in-process (``image_codecs.bpg.decoder``, whose HEVC decoding is ffmpeg's) and writes the same
+in-process (``image_codecs.bpg.decoder``: FFmpeg's HEVC decoder through PyAV) and writes the same
 PPM ``bpgdec -o x.ppm`` writes, and the pixels must be identical. Encoding: ``bpgenc`` against
 ``BpgCodec(backend="builtin").encode`` at level 8 (the default of both). Times are medians of
 wall time; CPU time (this process and its children) is given beside.
