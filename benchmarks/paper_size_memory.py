@@ -36,11 +36,13 @@ def released(lines: list[tuple[float, str]]) -> dict[str, tuple[int, float]]:
 
 
 def _between_components(result: dict) -> list[int]:
-    """The largest process's RSS in the samples taken while no component ran (the runner)."""
+    """The largest process's RSS in the samples taken between two components (the runner alone)."""
     spans = result["spans"]
+    if not spans:
+        return []
     inside = lambda t: any(s.start <= t <= s.end for s in spans)  # noqa: E731
-    first = spans[0].start if spans else 0.0
-    return [sample[2] for sample in result["samples"] if sample[0] > first and not inside(sample[0])]
+    return [sample[2] for sample in result["samples"]
+            if spans[0].start < sample[0] < spans[-1].end and not inside(sample[0])]
 
 
 def _plot(result: dict, path: str) -> None:
@@ -58,11 +60,11 @@ def _plot(result: dict, path: str) -> None:
         ax.axvspan((span.start - t0) / 60, (span.end - t0) / 60, color=colours(kinds.index(span.kind) % 10),
                    alpha=0.15, label=span.kind if first else None)
     for column, label, style in ((3, "process tree, PSS sum", "-"), (1, "process tree, RSS sum", ":"),
-                                 (2, "largest process (the runner between components)", "--")):
+                                 (2, "largest process (between components: the runner)", "--")):
         ax.plot(times, [s[column] / 2**30 for s in result["samples"]], style, color="black" if column == 3 else None,
                 label=label, linewidth=1)
-    ax.axhline(8, color="red", linewidth=0.8, label="8 GB target")
-    ax.set_xlabel("minutes into the run")
+    ax.axhline(8e9 / 2**30, color="red", linewidth=0.8, label="8 GB target (8e9 bytes)")
+    ax.set_xlabel("minutes into the run (before the first component: generating the data)")
     ax.set_ylabel("resident memory (GiB)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, ncol=2, loc="upper left")
