@@ -5,18 +5,20 @@ one after another: the trainers' models, traced graphs and input pipelines, the 
 buffers. What a component frees goes back to glibc's heap, which keeps it, fragmented between
 live objects, instead of returning it to the system: the process's resident size then carries
 every earlier component's high-water mark into the next one (the paper-size run's runner grew
-to 6 GB over 59 components). ``release`` asks glibc to return its free pages
-(``malloc_trim``). Measured on three 769x769 DeepLab trainings in one process, the resident size
-after each fell from 1.45-1.65 GB to 0.75-0.9 GB; a full garbage collection before the trim gave
-back no more (0.75-0.9 GB too) and costs about 0.5 s in a runner holding TFX's and TensorFlow's
-~900k objects, and Keras' ``clear_session`` gave back under 0.2 GB, so neither is done: garbage
-in reference cycles is left to Python's own collections, and the next trim returns it.
+to 6 GB over 59 components). ``release`` collects Python's garbage and asks glibc to return
+its free pages (``malloc_trim``). Measured on three 769x769 DeepLab trainings in one process, the
+resident size after each fell from 1.45-1.65 GB to 0.75-0.9 GB, where Keras' ``clear_session``
+gave back under 0.2 GB. There the trim alone returned as much as with the collection; the
+collection stays because the paper-size run's memory (docs/BENCHMARKS.md) was measured with both,
+and garbage in reference cycles (models, traced graphs) is only freed by it. It costs about
+0.5-1.5 s per component in a runner holding TFX's and TensorFlow's ~900k objects.
 """
 from __future__ import annotations
 
 import ctypes
 import dataclasses
 import functools
+import gc
 import logging
 import os
 import time
@@ -47,14 +49,16 @@ def _resident_bytes() -> int:
 
 
 def release(component: str = "") -> Released:
-    """Returns the heap's free pages to the system; logs what it gave back (at INFO, under
-    ``component``'s name) and returns it. Where the process has no ``/proc/self/statm`` the
-    figure is 0; where the C library has no ``malloc_trim``, it does nothing."""
+    """Collects garbage and returns the heap's free pages to the system; logs what it gave back
+    (at INFO, under ``component``'s name) and returns it. Where the process has no
+    ``/proc/self/statm`` the figure is 0; where the C library has no ``malloc_trim``, only the
+    garbage is collected."""
     start = time.monotonic()
     try:
         before = _resident_bytes()
     except OSError:
         before = None
+    gc.collect()
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
