@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from typing import Optional
 
 import yaml
 
@@ -74,10 +75,14 @@ def _plot(result: dict, path: str) -> None:
     plt.close(fig)
 
 
-def run(run_root: str = "runs/paper-size-memory") -> list[dict]:
+def run(images: Optional[int] = None, run_root: str = "runs/paper-size-memory") -> list[dict]:
+    """``images``: the training frames (default: the config's 12; the other splits scale with
+    them, as in ``paper_size``)."""
     from pipelines import config as config_lib  # pylint: disable=g-import-not-at-top
     with open(os.path.join(config_lib.CONFIG_DIR, "cityscapes_smoke.yaml")) as f:
-        config = paper_size.scaled_config(yaml.safe_load(f), 1.0, "data/texture-city-2048-x1")
+        base = yaml.safe_load(f)
+    factor = (images or base["demo_data"]["train"]) / base["demo_data"]["train"]
+    config = paper_size.scaled_config(base, factor, f"data/texture-city-2048-x{factor:g}")
     run_dir = os.path.join(run_root, "train{}".format(config["demo_data"]["train"]))
     if os.path.exists(run_dir):
         raise FileExistsError(f"{run_dir} exists: a cached run would measure nothing; remove it first")
