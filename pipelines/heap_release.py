@@ -10,7 +10,8 @@ its free pages (``malloc_trim``). Measured on three 769x769 DeepLab trainings in
 resident size after each fell from 1.45-1.65 GB to 0.75-0.9 GB, where Keras' ``clear_session``
 gave back under 0.2 GB. There the trim alone returned as much as with the collection; the
 collection stays because the paper-size run's memory (docs/BENCHMARKS.md) was measured with both,
-and garbage in reference cycles (models, traced graphs) is only freed by it. It costs about
+and garbage in reference cycles (models, traced graphs) waits for a collection that Python's
+own schedule may not have run yet. It costs about
 0.5-1.5 s per component in a runner holding TFX's and TensorFlow's ~900k objects.
 """
 from __future__ import annotations
