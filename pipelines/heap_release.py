@@ -7,7 +7,7 @@ live objects, instead of returning it to the system: the process's resident size
 every earlier component's high-water mark into the next one (the paper-size run's runner grew
 to 6 GB over 59 components). ``release`` collects Python's garbage and asks glibc to return
 its free pages (``malloc_trim``). Measured on three 769x769 DeepLab trainings in one process, the
-resident size after each fell from 1.45-1.65 GB to 0.75-0.9 GB, where Keras' ``clear_session``
+resident size after each fell from 1.3-1.6 GiB to 0.73-0.88 GiB, where Keras' ``clear_session``
 gave back under 0.2 GB. There the trim alone returned as much as with the collection; the
 collection stays because the paper-size run's memory (docs/BENCHMARKS.md) was measured with both,
 and garbage in reference cycles (models, traced graphs) waits for a collection that Python's
