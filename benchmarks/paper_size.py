@@ -27,7 +27,7 @@ from typing import Optional
 
 import yaml
 
-__all__ = ["run", "run_once", "by_kind", "scaled_config", "stage_spans", "StageSpan", "TreeSampler"]
+__all__ = ["run", "run_once", "by_kind", "peak", "scaled_config", "stage_spans", "StageSpan", "TreeSampler"]
 
 _START = re.compile(r"^\[(\d+)/(\d+)\] (\S+) \.\.\.$")
 _END = re.compile(r"^\[(\d+)/(\d+)\] (\S+): (done in \d+ s|cached)$")
@@ -126,8 +126,8 @@ def run_once(config: dict, run_dir: str, log_path: str, command: Optional[list[s
             "wall_s": time.monotonic() - start, "start": start}
 
 
-def _peak(samples, start: float, end: float) -> tuple[int, int, int]:
-    """The peaks of RSS sum, largest RSS and PSS sum while ``start``..``end``."""
+def peak(samples, start: float = float("-inf"), end: float = float("inf")) -> tuple[int, int, int]:
+    """The peaks of RSS sum, largest RSS and PSS sum while ``start``..``end`` (default: all)."""
     inside = [sample[1:] for sample in samples if start <= sample[0] <= end + SAMPLE_S]
     return tuple(max(column) for column in zip(*inside)) if inside else (0, 0, 0)
 
@@ -138,7 +138,7 @@ def by_kind(result: dict) -> dict[str, dict]:
         k = kinds.setdefault(span.kind, {"components": 0, "wall_s": 0.0, "tree": 0, "largest": 0, "pss": 0})
         k["components"] += 1
         k["wall_s"] += span.end - span.start
-        tree, largest, pss = _peak(result["samples"], span.start, span.end)
+        tree, largest, pss = peak(result["samples"], span.start, span.end)
         k["tree"], k["largest"], k["pss"] = max(k["tree"], tree), max(k["largest"], largest), max(k["pss"], pss)
     return kinds
 
@@ -177,7 +177,7 @@ def run(images: Optional[int] = None, run_root: str = "runs/paper-size") -> list
                "peak_process_rss_mib": round(b["largest"] / 2**20)}
         rows.append(row)
     for (d, r), n in (((d1, r1), n1), ((d2, r2), n2)):
-        _, tree, largest, pss = (max(column) for column in zip(*r["samples"])) if r["samples"] else (0, 0, 0, 0)
+        tree, largest, pss = peak(r["samples"])
         rows.append({"stage": f"whole run: {d['train']} train + {d['val']} val + {d['auxiliary']} auxiliary frames",
                      "components": len(r["spans"]), f"wall_s ({n} frames)": round(r["wall_s"], 1),
                      "peak_tree_pss_mib": round(pss / 2**20), "peak_tree_rss_mib": round(tree / 2**20),

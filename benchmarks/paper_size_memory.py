@@ -102,8 +102,7 @@ def rows(result: dict, plot: str = PLOT) -> list[dict]:
                       "peak_tree_pss_mib": round(k["pss"] / 2**20), "peak_tree_rss_mib": round(k["tree"] / 2**20),
                       "peak_process_rss_mib": round(k["largest"] / 2**20),
                       "returned_mib": sum(m for m, _ in mine), "release_s": round(sum(s for _, s in mine), 1)})
-    samples = result["samples"]
-    _, tree, largest, pss = (max(column) for column in zip(*samples)) if samples else (0, 0, 0, 0)
+    tree, largest, pss = paper_size.peak(result["samples"])
     runner = _between_components(result)
     table.append({"stage": f"whole run ({len(result['spans'])} components)", "components": len(result["spans"]),
                   "wall_s": round(result["wall_s"], 1), "peak_tree_pss_mib": round(pss / 2**20),

@@ -42,5 +42,5 @@ def test_the_sampler_sees_a_child_and_counts_shared_pages_once_in_pss():
     _, rss_sum, largest, pss_sum = max(sampler.samples, key=lambda s: s[1])
     assert largest >= 64 << 20 and rss_sum >= largest
     assert 0 < pss_sum <= rss_sum
-    peaks = paper_size._peak(sampler.samples, sampler.samples[0][0], sampler.samples[-1][0])  # pylint: disable=protected-access
+    peaks = paper_size.peak(sampler.samples, sampler.samples[0][0], sampler.samples[-1][0])
     assert peaks == tuple(max(s[i] for s in sampler.samples) for i in (1, 2, 3))
