@@ -21,6 +21,7 @@ from components.image_example_gen import executor as example_gen
 from image_codecs.specs import CodecSpec
 from image_datasets import ingest
 from image_datasets.texture_city import generator
+from pipelines import beam_dependencies
 
 __all__ = ["run"]
 
@@ -33,7 +34,7 @@ def _ingest(root: str, n: int, out: str) -> standard_artifacts.Examples:
     examples = standard_artifacts.Examples()
     examples.uri = out
     config = ingest.IngestConfig(dataset="cityscapes", root=root, privileged_fraction=0, max_images_per_split=n)
-    ctx = base_beam_executor.BaseBeamExecutor.Context(beam_pipeline_args=MODES[0][1])
+    ctx = base_beam_executor.BaseBeamExecutor.Context(beam_pipeline_args=beam_dependencies.with_dependencies(MODES[0][1]))
     example_gen.Executor(ctx).Do({}, {"examples": [examples]}, {example_gen.INGEST_CONFIG_KEY: dataconf.to_json(config)})
     return examples
 
@@ -41,7 +42,7 @@ def _ingest(root: str, n: int, out: str) -> standard_artifacts.Examples:
 def _compress(examples, out: str, args: list[str]) -> float:
     compressed, rd = standard_artifacts.Examples(), RateDistortion()
     compressed.uri, rd.uri = out + "_ex", out + "_rd"
-    ctx = base_beam_executor.BaseBeamExecutor.Context(beam_pipeline_args=args)
+    ctx = base_beam_executor.BaseBeamExecutor.Context(beam_pipeline_args=beam_dependencies.with_dependencies(args))
     start = time.perf_counter()
     compression.Executor(ctx).Do({"examples": [examples]}, {"compressed_examples": [compressed], "rate_distortion": [rd]},
                                  {compression.SPECS_KEY: json.dumps([dataconf.to_dict(CodecSpec("bpg", quality=40))]),

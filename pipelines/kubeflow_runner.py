@@ -4,7 +4,8 @@ Trainers request a GPU and memory through their platform config and may run anot
 than the rest (``trainer_image``: the GPU image, built with ``--build-arg
 LOCK=requirements-gpu.lock``, which carries TensorFlow's CUDA and cuDNN wheels); Beam steps
 carry the config's Beam arguments (DirectRunner by default; pass Dataflow/Flink/Spark arguments
-in the config's ``beam_args`` to distribute them).
+in the config's ``beam_args`` to distribute them) and name the steps' image as their workers'
+container (``pipelines.beam_dependencies``).
 """
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def compile_pipeline(config: ExperimentConfig, image: str, output_path: str, pip
       resources: GPU and memory requests of the trainer steps.
       trainer_image: the image of the trainer steps (default ``image``), e.g. the GPU image.
     """
-    pipeline = create_pipeline(config, run_dir=pipeline_root, pipeline_root=pipeline_root, metadata=False)
+    pipeline = create_pipeline(config, run_dir=pipeline_root, pipeline_root=pipeline_root, metadata=False, image=image)
     # TFX 1.15 needs the default key in a per-component map, and then warns by an inverted check
     # that it is missing ("DEFAULT_IMAGE_PATH_KEY is not found"); dsr filters that line.
     images = {pipeline_builder.DEFAULT_IMAGE_PATH_KEY: image}

@@ -23,7 +23,7 @@ import dataconf
 from image_datasets.labels import CITYSCAPES_SMALL_OBJECTS
 from keras_models.segmentation import configurations
 from keras_models.segmentation.configurations import Configuration
-from pipelines import evaluation
+from pipelines import beam_dependencies, evaluation
 from pipelines.config import ExperimentConfig
 
 __all__ = ["create_pipeline", "RunPaths"]
@@ -41,7 +41,7 @@ class RunPaths:
 
 
 def create_pipeline(config: ExperimentConfig, run_dir: str, pipeline_root: str | None = None,
-                    metadata: bool = True) -> tfx.dsl.Pipeline:
+                    metadata: bool = True, image: str | None = None) -> tfx.dsl.Pipeline:
     """The pipeline of ``config``.
 
     Args:
@@ -50,6 +50,8 @@ def create_pipeline(config: ExperimentConfig, run_dir: str, pipeline_root: str |
       pipeline_root: overrides ``run_dir/pipeline_root`` (e.g. a bucket for Kubeflow).
       metadata: attach the run directory's SQLite metadata (False for cluster runners,
         which bring their own).
+      image: the container image the steps run on a cluster, which the Beam steps name as their
+        workers' dependency (``pipelines.beam_dependencies``).
     """
     paths = RunPaths(run_dir)
     example_gen = ImageExampleGen(config.ingest)
@@ -91,7 +93,7 @@ def create_pipeline(config: ExperimentConfig, run_dir: str, pipeline_root: str |
         enable_cache=True,
         metadata_connection_config=(tfx.orchestration.metadata.sqlite_metadata_connection_config(paths.metadata)
                                     if metadata else None),
-        beam_pipeline_args=list(config.beam_args),
+        beam_pipeline_args=beam_dependencies.with_dependencies(config.beam_args, image),
     )
 
 

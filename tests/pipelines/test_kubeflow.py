@@ -32,6 +32,8 @@ def test_shipped_config_compiles(name, tmp_path):
             assert resources is None and image == "registry.example/dsr:test"
     beam_args = executors["ImageExampleGen_executor"]["container"]["args"]
     assert all(a in beam_args for a in config.beam_args)
+    # The Beam workers' dependency is the steps' image, not a package TFX builds at run time.
+    assert "--sdk_container_image=registry.example/dsr:test" in beam_args
 
 
 def test_cityscapes_paper_compiles_the_papers_grid(tmp_path):
