@@ -2,14 +2,16 @@
 with 1 worker vs multi-processing with 2, separating start-up from per-image cost, against the
 bare codec (encode + decode in a loop, nothing else) as a ratio; and a profile of one example:
 what the Transform does besides coding (PNG decoding of the input, PSNR and MS-SSIM, PNG
-encoding of the decoded image)."""
+encoding of the decoded image, gzipping the written TFRecords) in wall and CPU seconds."""
 from __future__ import annotations
 
 import glob
 import json
 import os
+import resource
 import tempfile
 import time
+import zlib
 
 from tfx.dsl.components.base import base_beam_executor
 from tfx.types import standard_artifacts
@@ -21,7 +23,7 @@ from components.image_example_gen import executor as example_gen
 from image_codecs.specs import CodecSpec
 from image_datasets import ingest
 from image_datasets.texture_city import generator
-from pipelines import beam_dependencies
+from pipelines import beam_args
 
 __all__ = ["run"]
 
@@ -34,7 +36,7 @@ def _ingest(root: str, n: int, out: str) -> standard_artifacts.Examples:
     examples = standard_artifacts.Examples()
     examples.uri = out
     config = ingest.IngestConfig(dataset="cityscapes", root=root, privileged_fraction=0, max_images_per_split=n)
-    ctx = base_beam_executor.BaseBeamExecutor.Context(beam_pipeline_args=beam_dependencies.with_dependencies(MODES[0][1]))
+    ctx = base_beam_executor.BaseBeamExecutor.Context(beam_pipeline_args=beam_args.complete(MODES[0][1]))
     example_gen.Executor(ctx).Do({}, {"examples": [examples]}, {example_gen.INGEST_CONFIG_KEY: dataconf.to_json(config)})
     return examples
 
@@ -42,7 +44,7 @@ def _ingest(root: str, n: int, out: str) -> standard_artifacts.Examples:
 def _compress(examples, out: str, args: list[str]) -> float:
     compressed, rd = standard_artifacts.Examples(), RateDistortion()
     compressed.uri, rd.uri = out + "_ex", out + "_rd"
-    ctx = base_beam_executor.BaseBeamExecutor.Context(beam_pipeline_args=beam_dependencies.with_dependencies(args))
+    ctx = base_beam_executor.BaseBeamExecutor.Context(beam_pipeline_args=beam_args.complete(args))
     start = time.perf_counter()
     compression.Executor(ctx).Do({"examples": [examples]}, {"compressed_examples": [compressed], "rate_distortion": [rd]},
                                  {compression.SPECS_KEY: json.dumps([dataconf.to_dict(CodecSpec("bpg", quality=40))]),
@@ -50,40 +52,53 @@ def _compress(examples, out: str, args: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def _stages(png: bytes) -> dict:
-    """Seconds of each step the Transform takes for one example (``CompressExample.process``)."""
+def _cpu_s() -> float:
+    """CPU seconds of this process and its finished children (the codec's helper processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _stages(png: bytes) -> tuple[dict, dict]:
+    """Wall and CPU seconds of each step the Transform takes for one example
+    (``CompressExample.process``), and of gzipping the two PNGs the written example carries
+    (the input's and the decoded image's) as Beam's TFRecord sink does."""
     from image_codecs import metrics, registry  # pylint: disable=g-import-not-at-top
     from image_datasets import image_files  # pylint: disable=g-import-not-at-top
 
     codec = registry.make_codec("bpg", 40)
-    times = {}
+    wall, cpu = {}, {}
 
     def timed(name, fn, *args):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), _cpu_s()
         out = fn(*args)
-        times[name] = round(time.perf_counter() - start, 3)
+        wall[name], cpu[name] = round(time.perf_counter() - start, 3), round(_cpu_s() - start_cpu, 3)
         return out
+
+    def gzip(data: bytes) -> bytes:  # apache_beam.io.filesystem.CompressedFile's compressor
+        compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        return compressor.compress(data) + compressor.flush()
 
     image = timed("png_decode_s", image_files.decode_png, png)
     data = timed("encode_s", codec.encode, image)
     decoded = timed("decode_s", codec.decode, data)
     timed("psnr_s", metrics.psnr, image, decoded)
     timed("ms_ssim_s", metrics.ms_ssim, image, decoded)
-    timed("png_encode_s", image_files.encode_png, decoded)
-    return times
+    decoded_png = timed("png_encode_s", image_files.encode_png, decoded)
+    timed("gzip_written_pngs_s", gzip, png + decoded_png)
+    return wall, cpu
 
 
-def _bare_codec(pngs: list[bytes]) -> float:
-    """Images per second of BPG q40 encode + decode alone."""
+def _bare_codec(pngs: list[bytes]) -> tuple[float, float]:
+    """Images per second of BPG q40 encode + decode alone, and CPU seconds per image."""
     from image_codecs import registry  # pylint: disable=g-import-not-at-top
     from image_datasets import image_files  # pylint: disable=g-import-not-at-top
 
     codec = registry.make_codec("bpg", 40)
     images = [image_files.decode_png(p) for p in pngs]
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), _cpu_s()
     for image in images:
         codec.decode(codec.encode(image))
-    return len(images) / (time.perf_counter() - start)
+    return len(images) / (time.perf_counter() - start), (_cpu_s() - start_cpu) / len(images)
 
 
 def run(images: int = 16) -> list[dict]:
@@ -103,9 +118,12 @@ def run(images: int = 16) -> list[dict]:
     for path in sorted(glob.glob(os.path.join(data_dir, "leftImg8bit", "train", "*", "*.png")))[:images]:
         with open(path, "rb") as f:
             pngs.append(f.read())
-    bare = _bare_codec(pngs)
+    bare, bare_cpu = _bare_codec(pngs)
     for row in rows:
         row["vs_bare_codec"] = round(row["marginal_images_per_s"] / bare, 2)
-    rows.append({"mode": "bare codec: BPG q40 encode + decode, in a loop", "images_per_s": round(bare, 3)})
-    rows.append({"mode": "one example, step by step (seconds)", **_stages(pngs[0])})
+    rows.append({"mode": "bare codec: BPG q40 encode + decode, in a loop", "images_per_s": round(bare, 3),
+                 "cpu_s_per_image": round(bare_cpu, 3)})
+    wall, cpu = _stages(pngs[0])
+    rows.append({"mode": "one example, step by step (seconds)", **wall})
+    rows.append({"mode": "one example, step by step (CPU seconds, with the codec's processes)", **cpu})
     return rows

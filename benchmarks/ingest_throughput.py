@@ -15,7 +15,7 @@ import dataconf
 from components.image_example_gen import executor
 from image_datasets import features, ingest
 from image_datasets.texture_city import generator
-from pipelines import beam_dependencies
+from pipelines import beam_args
 
 __all__ = ["run"]
 
@@ -33,10 +33,10 @@ def _plain_loop(config: ingest.IngestConfig, out: str) -> int:
     return n
 
 
-def _executor(config: ingest.IngestConfig, out: str, beam_args: list[str]) -> None:
+def _executor(config: ingest.IngestConfig, out: str, args: list[str]) -> None:
     examples = standard_artifacts.Examples()
     examples.uri = out
-    ex = executor.Executor(base_beam_executor.BaseBeamExecutor.Context(beam_pipeline_args=beam_dependencies.with_dependencies(beam_args)))
+    ex = executor.Executor(base_beam_executor.BaseBeamExecutor.Context(beam_pipeline_args=beam_args.complete(args)))
     ex.Do({}, {"examples": [examples]}, {executor.INGEST_CONFIG_KEY: dataconf.to_json(config)})
 
 

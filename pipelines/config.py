@@ -207,8 +207,8 @@ class ExperimentConfig:
       ingest: the dataset to ingest.
       demo_data: when set, the built-in texture-city dataset is generated at
         ``ingest.root`` with these counts if it is not there yet.
-      beam_args: Beam pipeline arguments for every Beam step (the pipeline adds the workers'
-        dependency when they name none: ``pipelines.beam_dependencies``).
+      beam_args: Beam pipeline arguments for every Beam step (the pipeline adds the runner and
+        the workers' dependency when they name none: ``pipelines.beam_args``).
       statistics: run StatisticsGen on the ingested examples.
       codec_training: train MSH models for the ``msh`` codec specs.
       compression: compress the ingested splits with these codec specs.

@@ -5,7 +5,7 @@ than the rest (``trainer_image``: the GPU image, built with ``--build-arg
 LOCK=requirements-gpu.lock``, which carries TensorFlow's CUDA and cuDNN wheels); Beam steps
 carry the config's Beam arguments (DirectRunner by default; pass Dataflow/Flink/Spark arguments
 in the config's ``beam_args`` to distribute them) and name the steps' image as their workers'
-container (``pipelines.beam_dependencies``).
+container when they name no dependency (``pipelines.beam_args``).
 """
 from __future__ import annotations
 

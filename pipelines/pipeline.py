@@ -23,7 +23,7 @@ import dataconf
 from image_datasets.labels import CITYSCAPES_SMALL_OBJECTS
 from keras_models.segmentation import configurations
 from keras_models.segmentation.configurations import Configuration
-from pipelines import beam_dependencies, evaluation
+from pipelines import beam_args, evaluation
 from pipelines.config import ExperimentConfig
 
 __all__ = ["create_pipeline", "RunPaths"]
@@ -51,7 +51,7 @@ def create_pipeline(config: ExperimentConfig, run_dir: str, pipeline_root: str |
       metadata: attach the run directory's SQLite metadata (False for cluster runners,
         which bring their own).
       image: the container image the steps run on a cluster, which the Beam steps name as their
-        workers' dependency (``pipelines.beam_dependencies``).
+        workers' dependency (``pipelines.beam_args``, which also names the local runner).
     """
     paths = RunPaths(run_dir)
     example_gen = ImageExampleGen(config.ingest)
@@ -93,7 +93,7 @@ def create_pipeline(config: ExperimentConfig, run_dir: str, pipeline_root: str |
         enable_cache=True,
         metadata_connection_config=(tfx.orchestration.metadata.sqlite_metadata_connection_config(paths.metadata)
                                     if metadata else None),
-        beam_pipeline_args=beam_dependencies.with_dependencies(config.beam_args, image),
+        beam_pipeline_args=beam_args.complete(config.beam_args, image),
     )
 
 

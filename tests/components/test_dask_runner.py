@@ -24,7 +24,7 @@ from image_datasets import features, ingest
 from keras_models.restoration import export
 from keras_models.restoration.config import RdnConfig
 from keras_models.restoration.rdn import ResidualDenseNetwork
-from pipelines import beam_dependencies
+from pipelines import beam_args
 
 pytestmark = pytest.mark.slow
 
@@ -114,7 +114,7 @@ def _same_examples(a, b, split):
 
 
 def _run_all(args, root, restorer_dir, out):
-    context = base_beam_executor.BaseBeamExecutor.Context(beam_pipeline_args=beam_dependencies.with_dependencies(args))
+    context = base_beam_executor.BaseBeamExecutor.Context(beam_pipeline_args=beam_args.complete(args))
     ingested, compressed, rd = standard_artifacts.Examples(), standard_artifacts.Examples(), RateDistortion()
     restored, measures, model = standard_artifacts.Examples(), RestorationMeasures(), standard_artifacts.Model()
     for artifact, name in ((ingested, "ingested"), (compressed, "compressed"), (rd, "rd"), (restored, "restored"),

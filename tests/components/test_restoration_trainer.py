@@ -17,9 +17,9 @@ from components.compression import executor as compression
 from components.image_example_gen import executor as example_gen
 from image_codecs.specs import CodecSpec
 from image_datasets import ingest
-from pipelines import beam_dependencies
+from pipelines import beam_args
 
-BEAM_ARGS = beam_dependencies.with_dependencies(["--direct_running_mode=in_memory", "--direct_num_workers=1"])
+BEAM_ARGS = beam_args.complete(["--direct_running_mode=in_memory", "--direct_num_workers=1"])
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ from components.image_example_gen import executor as example_gen
 from image_codecs import metrics, registry
 from image_codecs.specs import CodecSpec
 from image_datasets import features, ingest
-from pipelines import beam_dependencies
+from pipelines import beam_args
 
-BEAM_ARGS = beam_dependencies.with_dependencies(["--direct_running_mode=in_memory", "--direct_num_workers=1"])
+BEAM_ARGS = beam_args.complete(["--direct_running_mode=in_memory", "--direct_num_workers=1"])
 
 
 def _context():

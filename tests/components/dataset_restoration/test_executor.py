@@ -22,9 +22,9 @@ from image_datasets import features, ingest
 from keras_models.restoration import export, tiling
 from keras_models.restoration.config import RdnConfig
 from keras_models.restoration.rdn import ResidualDenseNetwork
-from pipelines import beam_dependencies
+from pipelines import beam_args
 
-BEAM_ARGS = beam_dependencies.with_dependencies(["--direct_running_mode=in_memory", "--direct_num_workers=1"])
+BEAM_ARGS = beam_args.complete(["--direct_running_mode=in_memory", "--direct_num_workers=1"])
 
 
 def _context():

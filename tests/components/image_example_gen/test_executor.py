@@ -14,9 +14,9 @@ import dataconf
 from components.image_example_gen import executor
 from components.image_example_gen.component import ImageExampleGen
 from image_datasets import features, ingest
-from pipelines import beam_dependencies
+from pipelines import beam_args
 
-BEAM_ARGS = beam_dependencies.with_dependencies(["--direct_running_mode=in_memory", "--direct_num_workers=1"])
+BEAM_ARGS = beam_args.complete(["--direct_running_mode=in_memory", "--direct_num_workers=1"])
 
 
 def _run(config, out_dir):
