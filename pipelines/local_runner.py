@@ -1,6 +1,7 @@
 """Runs a pipeline with LocalDagRunner and SQLite metadata under a run directory."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from typing import IO, Optional
@@ -31,7 +32,8 @@ def run(config: ExperimentConfig, run_dir: str, runner: str = "local", stages: O
     resumes without redoing finished components. With ``stages``, one line per component
     (started; done in how long, or cached) goes there (``stage_progress``). Both runners run
     every component in this process: with ``release_memory``, what each component freed is
-    given back to the system as it ends (``heap_release``).
+    given back to the system as it ends (``heap_release``; the objects alive before the run are
+    set aside from those collections, ``heap_release.frozen``).
     """
     if runner not in ("local", "beam"):
         raise ValueError(f"unknown runner {runner!r}; expected local or beam")
@@ -39,7 +41,8 @@ def run(config: ExperimentConfig, run_dir: str, runner: str = "local", stages: O
     os.makedirs(paths.run_dir, exist_ok=True)
     pipeline = create_pipeline(config, run_dir)
     after_each = heap_release.release if release_memory else None
-    with stage_progress.report_stages(len(pipeline.components), stages, after_each):
+    set_aside = heap_release.frozen() if release_memory else contextlib.nullcontext()
+    with set_aside, stage_progress.report_stages(len(pipeline.components), stages, after_each):
         if runner == "local":
             tfx.orchestration.LocalDagRunner().run(pipeline)
         else:

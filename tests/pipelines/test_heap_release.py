@@ -1,6 +1,7 @@
 """What a finished component freed goes back to the operating system: glibc keeps freed heap
 memory that live objects fence in, and ``release`` returns it."""
 import gc
+import weakref
 
 import pytest
 
@@ -34,3 +35,30 @@ def test_release_logs_what_it_returned(caplog):
     with caplog.at_level("INFO", logger="pipelines.heap_release"):
         heap_release.release("Trainer.OO")
     assert any("after Trainer.OO:" in r.getMessage() and "MiB returned" in r.getMessage() for r in caplog.records)
+
+
+class _Node:
+    pass
+
+
+def _cycle() -> weakref.ref:
+    a, b = _Node(), _Node()
+    a.other, b.other = b, a
+    return weakref.ref(a)
+
+
+def test_inside_frozen_a_release_still_collects_what_the_run_made_and_the_objects_before_return_after():
+    gc.disable()  # only the collections under test run
+    try:
+        before = _cycle()  # garbage already: frozen() collects it before it sets objects aside
+        assert before() is not None
+        with heap_release.frozen():
+            assert before() is None
+            assert gc.get_freeze_count() > 0
+            made = _cycle()
+            assert made() is not None
+            heap_release.release("a test component")
+            assert made() is None
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
