@@ -16,9 +16,13 @@ def _resident_mib() -> float:
 def test_memory_freed_between_live_objects_returns_to_the_system():
     gc.collect()
     # 300 MiB of 8 KiB blocks (malloc, below its mmap threshold) with a small block kept alive
-    # after every 64: freeing the rest leaves holes glibc does not give back by itself.
-    blocks = [bytearray(8192) for _ in range(300 * 128)]
-    fences = [bytearray(600) for _ in range(0, len(blocks), 64)]
+    # after every 64, allocated in turn so that the fences sit between the blocks (and above the
+    # last): freeing the blocks leaves holes glibc does not give back by itself.
+    blocks, fences = [], []
+    for i in range(300 * 128):
+        blocks.append(bytearray(8192))
+        if i % 64 == 63:
+            fences.append(bytearray(600))
     peak = _resident_mib()
     del blocks
     held = _resident_mib()
