@@ -49,6 +49,8 @@ BENCHMARKS = {
                           "The paper-size run's memory, component by component, with each component's freed memory returned"),
     "cost_model": ("benchmarks.cost_model",
                    "What the paper's whole study costs (cityscapes_paper): GPU-hours, CPU node-hours, storage, money"),
+    "step_overhead": ("benchmarks.step_overhead",
+                      "The fixed cost around every pipeline step: executor, Beam runner, garbage collection"),
     "ir2i_context": ("benchmarks.ir2i_inpainting_context",
                      "IR2I at low rates: inpainting learnt from original vs coded context, over seeds"),
 }
