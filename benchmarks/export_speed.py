@@ -6,21 +6,13 @@ Keras' own per-layer traced functions), in one run; median of ``images`` exports
 The models are the demo's: tiny DeepLabv3+ with 19 classes and FineNet-tiny's generator."""
 from __future__ import annotations
 
-import statistics
 import tempfile
-import time
 from unittest import mock
+
+from benchmarks.isolated import call_wall_s
 
 __all__ = ["run"]
 
-
-def _median_s(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return round(statistics.median(times), 3)
 
 
 def run(images: int = 5) -> list[dict]:
@@ -60,8 +52,8 @@ def run(images: int = 5) -> list[dict]:
         figures = {}
         for layout, module_class in (("shipped", shipped), ("keras_tracked", peer)):
             with tempfile.TemporaryDirectory() as tmp:
-                figures[f"{layout}_export_s"] = _median_s(lambda: save(module_class, tmp + "/m"), images)
-                figures[f"{layout}_load_s"] = _median_s(lambda: tf.saved_model.load(tmp + "/m"), images)
+                figures[f"{layout}_export_s"] = round(call_wall_s(lambda: save(module_class, tmp + "/m"), images), 3)
+                figures[f"{layout}_load_s"] = round(call_wall_s(lambda: tf.saved_model.load(tmp + "/m"), images), 3)
         rows.append({"model": model, **figures,
                      "export_ratio": round(figures["shipped_export_s"] / figures["keras_tracked_export_s"], 2),
                      "load_ratio": round(figures["shipped_load_s"] / figures["keras_tracked_load_s"], 2)})

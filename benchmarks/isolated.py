@@ -1,5 +1,5 @@
 """Runs a benchmark case in a fresh process, so its peak memory (ru_maxrss) is its own; times a
-command as a user meets it, start-up included."""
+command as a user meets it, start-up included, or a call in this process."""
 from __future__ import annotations
 
 import os
@@ -10,7 +10,7 @@ import sys
 import time
 from typing import Callable, Optional, Sequence, Union
 
-__all__ = ["run_isolated", "command_wall_s", "DSR"]
+__all__ = ["run_isolated", "command_wall_s", "call_wall_s", "DSR"]
 
 DSR = os.path.join(os.path.dirname(sys.executable), "dsr")
 
@@ -24,6 +24,16 @@ def command_wall_s(args: Union[Sequence[str], Callable[[int], Sequence[str]]], r
         subprocess.run(list(args(k) if callable(args) else args), check=True, capture_output=True)
         times.append(time.perf_counter() - start)
     return round(statistics.median(times), 2)
+
+
+def call_wall_s(fn: Callable[[], object], repeats: int) -> float:
+    """Median wall time in seconds of ``fn()`` in this process, over ``repeats`` calls."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def _measured(fn: Callable[..., dict], args: tuple) -> dict:

@@ -15,27 +15,18 @@ import os
 import shutil
 import statistics
 import tempfile
-import time
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 from tfx.dsl.components.base import base_beam_executor
 
+from benchmarks.isolated import call_wall_s
 from components.compression import executor as compression
 from pipelines import beam_args, heap_release
 
 __all__ = ["run"]
 
 LOCAL = ["--direct_running_mode=in_memory", "--direct_num_workers=1"]
-
-
-def _median_s(fn, repetitions: int) -> float:
-    times = []
-    for _ in range(repetitions):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def _tree_bytes(path: str) -> int:
@@ -59,8 +50,8 @@ def _small_pipeline(args: list[str], out: str) -> None:
 def run(images: int = 5) -> list[dict]:
     rows = []
     left: list[int] = []
-    before = _median_s(lambda: _make_executor(LOCAL, left), images)
-    after = _median_s(lambda: _make_executor(beam_args.complete(LOCAL), []), images)
+    before = call_wall_s(lambda: _make_executor(LOCAL, left), images)
+    after = call_wall_s(lambda: _make_executor(beam_args.complete(LOCAL), []), images)
     rows.append({"case": "make a Beam step's executor: TFX's own package (before)", "seconds": round(before, 3),
                  "tmp_mib_left": round(statistics.median(left) / 2**20, 1)})
     rows.append({"case": "make a Beam step's executor: arguments completed by pipelines.beam_args",
@@ -68,17 +59,17 @@ def run(images: int = 5) -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "out")
         own = LOCAL + [f"--setup_file={beam_args.SETUP_FILE}"]
-        before = _median_s(lambda: _small_pipeline(own + ["--runner=DirectRunner"], out), images)
-        after = _median_s(lambda: _small_pipeline(own + [f"--runner={beam_args.LOCAL_RUNNER}"], out), images)
+        before = call_wall_s(lambda: _small_pipeline(own + ["--runner=DirectRunner"], out), images)
+        after = call_wall_s(lambda: _small_pipeline(own + [f"--runner={beam_args.LOCAL_RUNNER}"], out), images)
     rows.append({"case": "a small Beam pipeline on Beam's DirectRunner (tries Prism first), with --setup_file",
                  "seconds": round(before, 3)})
     rows.append({"case": "the same on components.direct_runner.DirectRunner", "seconds": round(after, 3),
                  "vs_before": round(after / before, 3)})
     import tensorflow  # noqa: F401  pylint: disable=g-import-not-at-top,unused-import
     import tensorflow_model_analysis  # noqa: F401  pylint: disable=g-import-not-at-top,unused-import
-    before = _median_s(gc.collect, images)
+    before = call_wall_s(gc.collect, images)
     with heap_release.frozen():
-        after = _median_s(gc.collect, images)
+        after = call_wall_s(gc.collect, images)
     rows.append({"case": f"full garbage collection, {len(gc.get_objects())} objects (TFX, TFMA, TensorFlow imported)",
                  "seconds": round(before, 3)})
     rows.append({"case": "the same inside heap_release.frozen()", "seconds": round(after, 4),
