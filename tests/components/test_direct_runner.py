@@ -32,7 +32,7 @@ def _double(args, tmp_path):
 def test_the_local_runner_never_tries_prism(prism_attempts, tmp_path, mode):
     _double(beam_args.complete([f"--direct_running_mode={mode}", "--direct_num_workers=2"]), tmp_path)
     assert prism_attempts == []
-    assert list((tmp_path).glob("out-*"))
+    assert list(tmp_path.glob("out-*"))
 
 
 def test_beams_own_direct_runner_tries_prism_first(prism_attempts, tmp_path):
