@@ -13,7 +13,6 @@ libbpg is not a dependency: build it for this benchmark and point ``$BPGENC`` / 
 from __future__ import annotations
 
 import os
-import resource
 import statistics
 import subprocess
 import tempfile
@@ -21,20 +20,17 @@ import time
 
 import numpy as np
 
+from benchmarks.isolated import cpu_s
+
 __all__ = ["run"]
 
 QUALITIES = (29, 40, 47)
 
 
-def _cpu() -> float:
-    self_, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return self_.ru_utime + self_.ru_stime + children.ru_utime + children.ru_stime
-
-
 def _timed(fn) -> tuple[float, float]:
-    wall, cpu = time.perf_counter(), _cpu()
+    wall, cpu = time.perf_counter(), cpu_s()
     fn()
-    return time.perf_counter() - wall, _cpu() - cpu
+    return time.perf_counter() - wall, cpu_s() - cpu
 
 
 def _median(samples: list[tuple[float, float]], index: int) -> float:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import glob
 import json
 import os
-import resource
 import tempfile
 import time
 import zlib
@@ -17,6 +16,7 @@ from tfx.dsl.components.base import base_beam_executor
 from tfx.types import standard_artifacts
 
 import dataconf
+from benchmarks.isolated import cpu_s
 from components.artifacts import RateDistortion
 from components.compression import executor as compression
 from components.image_example_gen import executor as example_gen
@@ -52,12 +52,6 @@ def _compress(examples, out: str, args: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def _cpu_s() -> float:
-    """CPU seconds of this process and its finished children (the codec's helper processes)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def _stages(png: bytes) -> tuple[dict, dict]:
     """Wall and CPU seconds of each step the Transform takes for one example
     (``CompressExample.process``), and of gzipping the two PNGs the written example carries
@@ -69,9 +63,9 @@ def _stages(png: bytes) -> tuple[dict, dict]:
     wall, cpu = {}, {}
 
     def timed(name, fn, *args):
-        start, start_cpu = time.perf_counter(), _cpu_s()
+        start, start_cpu = time.perf_counter(), cpu_s()
         out = fn(*args)
-        wall[name], cpu[name] = round(time.perf_counter() - start, 3), round(_cpu_s() - start_cpu, 3)
+        wall[name], cpu[name] = round(time.perf_counter() - start, 3), round(cpu_s() - start_cpu, 3)
         return out
 
     def gzip(data: bytes) -> bytes:  # apache_beam.io.filesystem.CompressedFile's compressor
@@ -95,10 +89,10 @@ def _bare_codec(pngs: list[bytes]) -> tuple[float, float]:
 
     codec = registry.make_codec("bpg", 40)
     images = [image_files.decode_png(p) for p in pngs]
-    start, start_cpu = time.perf_counter(), _cpu_s()
+    start, start_cpu = time.perf_counter(), cpu_s()
     for image in images:
         codec.decode(codec.encode(image))
-    return len(images) / (time.perf_counter() - start), (_cpu_s() - start_cpu) / len(images)
+    return len(images) / (time.perf_counter() - start), (cpu_s() - start_cpu) / len(images)
 
 
 def run(images: int = 16) -> list[dict]:

@@ -14,7 +14,6 @@ from benchmarks.isolated import call_wall_s
 __all__ = ["run"]
 
 
-
 def run(images: int = 5) -> list[dict]:
     import tensorflow as tf  # pylint: disable=g-import-not-at-top
 

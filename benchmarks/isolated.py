@@ -10,7 +10,7 @@ import sys
 import time
 from typing import Callable, Optional, Sequence, Union
 
-__all__ = ["run_isolated", "command_wall_s", "call_wall_s", "DSR"]
+__all__ = ["run_isolated", "command_wall_s", "call_wall_s", "cpu_s", "DSR"]
 
 DSR = os.path.join(os.path.dirname(sys.executable), "dsr")
 
@@ -34,6 +34,12 @@ def call_wall_s(fn: Callable[[], object], repeats: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def cpu_s() -> float:
+    """CPU seconds so far of this process and its finished children (a codec's helper processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _measured(fn: Callable[..., dict], args: tuple) -> dict:
