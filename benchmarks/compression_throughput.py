@@ -27,7 +27,7 @@ from pipelines import beam_args
 
 __all__ = ["run"]
 
-MODES = [("DirectRunner in_memory, 1 worker", ["--direct_running_mode=in_memory", "--direct_num_workers=1"]),
+MODES = [("DirectRunner in_memory, 1 worker", list(beam_args.IN_PROCESS)),
          ("DirectRunner multi_processing, 2 workers", ["--direct_running_mode=multi_processing",
                                                        "--direct_num_workers=2"])]
 

@@ -58,7 +58,7 @@ def run(images: int = 32, data_dir: str | None = None) -> list[dict]:
     small = max(1, images // 4)
     modes = [
         ("plain loop (peer)", None),
-        ("DirectRunner in_memory, 1 worker", ["--direct_running_mode=in_memory", "--direct_num_workers=1"]),
+        ("DirectRunner in_memory, 1 worker", list(beam_args.IN_PROCESS)),
         ("DirectRunner multi_processing, 2 workers", ["--direct_running_mode=multi_processing",
                                                       "--direct_num_workers=2"]),
     ]

@@ -26,7 +26,7 @@ from pipelines import beam_args, heap_release
 
 __all__ = ["run"]
 
-LOCAL = ["--direct_running_mode=in_memory", "--direct_num_workers=1"]
+LOCAL = list(beam_args.IN_PROCESS)
 
 
 def _tree_bytes(path: str) -> int:

@@ -23,8 +23,10 @@ from typing import Sequence
 
 from apache_beam.options import pipeline_options
 
-__all__ = ["LOCAL_RUNNER", "SETUP_FILE", "names_dependency", "complete"]
+__all__ = ["IN_PROCESS", "LOCAL_RUNNER", "SETUP_FILE", "names_dependency", "complete"]
 
+# A Beam step run in this process, one worker (tests, benchmarks, small configs).
+IN_PROCESS = ("--direct_running_mode=in_memory", "--direct_num_workers=1")
 LOCAL_RUNNER = "components.direct_runner.DirectRunner"
 SETUP_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "setup.py")
 # The options TFX 1.15's ``dependency_utils.make_beam_dependency_flags`` looks for.
@@ -36,10 +38,13 @@ def _options(args: Sequence[str]) -> dict:
     return pipeline_options.PipelineOptions(flags=list(args)).get_all_options()
 
 
+def _has_dependency(options: dict) -> bool:
+    return any(options.get(name) for name in _DEPENDENCY_OPTIONS)
+
+
 def names_dependency(args: Sequence[str]) -> bool:
     """Whether Beam arguments ``args`` already name the workers' dependency."""
-    options = _options(args)
-    return any(options.get(name) for name in _DEPENDENCY_OPTIONS)
+    return _has_dependency(_options(args))
 
 
 def complete(args: Sequence[str], image: str | None = None) -> list[str]:
@@ -47,10 +52,10 @@ def complete(args: Sequence[str], image: str | None = None) -> list[str]:
     dependency when they name none: ``--sdk_container_image=image`` when the steps run in a
     container ``image``, else this project's ``setup.py`` (when it is not there, as in an
     installed wheel, none: TFX then builds its own package)."""
-    args = list(args)
-    if not _options(args).get("runner"):
+    args, options = list(args), _options(args)
+    if not options.get("runner"):
         args.append(f"--runner={LOCAL_RUNNER}")
-    if names_dependency(args):
+    if _has_dependency(options):
         return args
     if image is not None:
         return args + [f"--sdk_container_image={image}"]

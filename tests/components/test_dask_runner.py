@@ -28,7 +28,7 @@ from pipelines import beam_args
 
 pytestmark = pytest.mark.slow
 
-DIRECT = ["--direct_running_mode=in_memory", "--direct_num_workers=1"]
+DIRECT = list(beam_args.IN_PROCESS)
 
 
 @pytest.fixture(scope="module")

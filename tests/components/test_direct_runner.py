@@ -36,5 +36,5 @@ def test_the_local_runner_never_tries_prism(prism_attempts, tmp_path, mode):
 
 
 def test_beams_own_direct_runner_tries_prism_first(prism_attempts, tmp_path):
-    _double(["--runner=DirectRunner", "--direct_running_mode=in_memory", "--direct_num_workers=1"], tmp_path)
+    _double(["--runner=DirectRunner", *beam_args.IN_PROCESS], tmp_path)
     assert prism_attempts == [1]

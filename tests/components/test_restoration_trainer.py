@@ -19,7 +19,7 @@ from image_codecs.specs import CodecSpec
 from image_datasets import ingest
 from pipelines import beam_args
 
-BEAM_ARGS = beam_args.complete(["--direct_running_mode=in_memory", "--direct_num_workers=1"])
+BEAM_ARGS = beam_args.complete(beam_args.IN_PROCESS)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from tfx.utils import dependency_utils
 from components.compression import executor as compression
 from pipelines import beam_args, config as config_lib, pipeline
 
-LOCAL = ["--direct_running_mode=in_memory", "--direct_num_workers=1"]
+LOCAL = list(beam_args.IN_PROCESS)
 RUNNER = f"--runner={beam_args.LOCAL_RUNNER}"
 
 

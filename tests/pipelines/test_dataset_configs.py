@@ -11,7 +11,7 @@ import os
 import pytest
 import yaml
 
-from pipelines import config as config_lib, local_runner
+from pipelines import beam_args, config as config_lib, local_runner
 
 TINY_RESTORER = {"preset": "finenet-tiny", "steps": 2, "overrides": {
     "crop": 16, "batch_size": 1, "generator": {"filters": 4, "res_blocks": 1},
@@ -27,7 +27,7 @@ def _miniature(name: str, root: str, dataset_options: dict, spec: str, tmp_path)
     data["ingest"]["root"] = root
     data["ingest"][data["ingest"]["dataset"]] = {**data["ingest"].get(data["ingest"]["dataset"], {}),
                                                  **dataset_options}
-    data["beam_args"] = ["--direct_running_mode=in_memory", "--direct_num_workers=1"]
+    data["beam_args"] = list(beam_args.IN_PROCESS)
     data["codec_training"].update(preset="tiny", lambdas=[0.01], steps=2, overrides={"crop": 16, "batch_size": 2})
     data["compression"]["specs"] = [{"codec": "msh", "quality": 1}, {"codec": "bpg", "match": "msh_q1"}]
     specs = [spec]

@@ -11,7 +11,7 @@ import tensorflow_model_analysis as tfma
 import yaml
 
 import dataconf
-from pipelines import config as config_lib, local_runner, pipeline, report
+from pipelines import beam_args, config as config_lib, local_runner, pipeline, report
 from serving import layout
 
 
@@ -42,7 +42,7 @@ def _tiny_config(tmp_path, auxiliary_restorer=False):
         "demo_data": {"train": 4, "val": 2, "auxiliary": 2, "width": 64, "height": 32},
         "ingest": {"dataset": "cityscapes", "root": str(tmp_path / "data"), "privileged_fraction": 0.5,
                    "auxiliary": {"root": str(tmp_path / "data" / "auxiliary")}},
-        "beam_args": ["--direct_running_mode=in_memory", "--direct_num_workers=1"],
+        "beam_args": list(beam_args.IN_PROCESS),
         "codec_training": {"split": "auxiliary", "preset": "tiny", "lambdas": [0.01], "steps": 3,
                            "overrides": {"crop": 32, "batch_size": 2}},
         "compression": {"specs": [{"codec": "jpeg", "quality": 10}, {"codec": "msh", "quality": 1},

@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from pipelines import rate_accuracy as ra
+from pipelines import beam_args, rate_accuracy as ra
 
 
 def _rows():
@@ -88,7 +88,7 @@ def test_a_sweep_run_reports_curves_bd_rates_and_the_export(tmp_path):
         "name": "sweep",
         "demo_data": {"train": 8, "val": 4, "auxiliary": 0, "width": 64, "height": 32},
         "ingest": {"dataset": "cityscapes", "root": str(tmp_path / "data")},
-        "beam_args": ["--direct_running_mode=in_memory", "--direct_num_workers=1"],
+        "beam_args": list(beam_args.IN_PROCESS),
         "statistics": False,
         "compression": {"specs": [{"codec": c, "qualities": q} for c, q in sweeps.items()], "splits": ["val"],
                         "anchor": "jpeg"},

@@ -15,13 +15,15 @@ import pytest
 import tensorflow as tf
 import yaml
 
+from pipelines import beam_args
+
 TRAINER = "SegmentationTrainer.orig"
 
 
 def _config(tmp_path, name, learning_rate):
     data = {"name": "resume", "demo_data": {"train": 4, "val": 2, "width": 64, "height": 32},
             "ingest": {"dataset": "cityscapes", "root": str(tmp_path / "data")},
-            "beam_args": ["--direct_running_mode=in_memory", "--direct_num_workers=1"],
+            "beam_args": list(beam_args.IN_PROCESS),
             "segmentation": {"configurations": ["OO"], "steps": 600, "training": {
                 "preset": "tiny", "crop": [32, 64], "batch_size": 2, "learning_rate": learning_rate,
                 "overrides": {"aspp_filters": 8, "decoder_filters": 8, "low_level_filters": 4}}}}

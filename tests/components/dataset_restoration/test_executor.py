@@ -24,7 +24,7 @@ from keras_models.restoration.config import RdnConfig
 from keras_models.restoration.rdn import ResidualDenseNetwork
 from pipelines import beam_args
 
-BEAM_ARGS = beam_args.complete(["--direct_running_mode=in_memory", "--direct_num_workers=1"])
+BEAM_ARGS = beam_args.complete(beam_args.IN_PROCESS)
 
 
 def _context():

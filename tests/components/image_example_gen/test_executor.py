@@ -16,7 +16,7 @@ from components.image_example_gen.component import ImageExampleGen
 from image_datasets import features, ingest
 from pipelines import beam_args
 
-BEAM_ARGS = beam_args.complete(["--direct_running_mode=in_memory", "--direct_num_workers=1"])
+BEAM_ARGS = beam_args.complete(beam_args.IN_PROCESS)
 
 
 def _run(config, out_dir):
