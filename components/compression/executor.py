@@ -105,10 +105,13 @@ class Executor(base_beam_executor.BaseBeamExecutor):
                 parts = []
                 for rate in spec.rates():  # a sweep's qualities all go into the one split
                     label = name if not spec.is_sweep else f"{name}@{rate.quality:g}"
+                    # A TFRecord file is read whole by one worker; the reshuffle hands its
+                    # examples to every worker, so that the coding, not the files, is shared.
                     compressed = (pipeline
                                   | f"Read[{label}]" >> beam.io.ReadFromTFRecord(
                                       os.path.join(artifact_utils.get_split_uri([examples], split), "*"),
                                       coder=beam.coders.BytesCoder())
+                                  | f"Spread[{label}]" >> beam.Reshuffle()
                                   | f"Compress[{label}]" >> beam.ParDo(compress_transform.CompressExample(rate)))
                     parts.append(compressed | f"Examples[{label}]" >> beam.Keys())
                     stats.append(compressed | f"Measures[{label}]" >> beam.Values()
