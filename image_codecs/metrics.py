@@ -7,8 +7,10 @@ average pooling), in numpy so that codecs need no TensorFlow. Images too small f
 scales (under 176 px on a side) use the scales that fit, with the weights renormalised.
 
 Both run at the speed of float32 without its rounding where it matters. PSNR sums integer
-squared errors exactly. MS-SSIM filters in float32, in bands of rows that stay in cache, by
-symmetric shifted sums over the 'valid' positions only, and computes each term's distance from 1
+squared errors exactly. MS-SSIM filters in float32, in bands of rows and one moment at a time
+so that the arrays stay in cache, by symmetric shifted sums over the 'valid' positions only,
+forms luminance only at the last scale (the only one that uses it), and computes each term's
+distance from 1
 (``1 - luminance = (mx - my)^2 / (mx^2 + my^2 + C1)``, ``1 - cs = var(x - y) /
 ((var(x + y) + var(x - y)) / 2 + C2)``: the same algebra) from the local moments of
 ``x - y`` and ``x + y``, so that nearly identical images, whose scores are a hair below 1, keep
@@ -60,60 +62,101 @@ def _kernel() -> np.ndarray:
     return g / g.sum()
 
 
+_KERNEL32 = _kernel().astype(np.float32)  # the taps the float32 filter multiplies by
+
+
 BAND_ROWS = 32  # output rows per band: a band's working set stays in cache
 
 
-def _valid_filter(stack: np.ndarray, axis: int) -> np.ndarray:
-    """The 11-tap Gaussian along ``axis``, 'valid' positions only, as symmetric shifted sums
-    in the array's dtype (the kernel is symmetric: 6 products per output, not 11)."""
-    k = _kernel().astype(stack.dtype)
+def _valid_filter(plane: np.ndarray, axis: int) -> np.ndarray:
+    """The 11-tap Gaussian along ``axis`` of ``plane``, 'valid' positions only, as symmetric
+    shifted sums in the plane's dtype (the kernel is symmetric: 6 products per output, not 11),
+    into one output and one scratch array."""
+    k = _KERNEL32 if plane.dtype == np.float32 else _kernel().astype(plane.dtype)
     r = FILTER_SIZE // 2
-    n = stack.shape[axis] - 2 * r
+    n = plane.shape[axis] - 2 * r
 
     def shifted(i):
-        return stack[(slice(None),) * axis + (slice(i, i + n),)]
+        return plane[(slice(None),) * axis + (slice(i, i + n),)]
 
-    out = k[r] * shifted(r)
+    out = np.multiply(shifted(r), k[r])
+    pair = np.empty_like(out)
     for i in range(r):
-        out += k[i] * (shifted(i) + shifted(2 * r - i))
+        np.add(shifted(i), shifted(2 * r - i), out=pair)
+        pair *= k[i]
+        out += pair
     return out
 
 
-def _band_deficit_sums(s: np.ndarray, d: np.ndarray, offset: float, max_val: float) -> tuple[np.ndarray, ...]:
-    """Per channel, the sums of ``1 - SSIM`` and ``1 - cs`` (float64) over the 'valid'
-    positions of a band of ``s = x + y`` and ``d = x - y`` (float32, images centred by
-    ``offset``), and how many positions were summed."""
+def _blur(planes: np.ndarray) -> np.ndarray:
+    """The 'valid' Gaussian blur of ``[C, H, W]`` planes."""
+    return _valid_filter(_valid_filter(planes, 1), 2)
+
+
+def _band_deficit_sums(s: np.ndarray, d: np.ndarray, offset: float, max_val: float,
+                       luminance: bool) -> tuple[np.ndarray | None, np.ndarray, int]:
+    """Per channel, the sums of ``1 - SSIM`` (only when ``luminance``: the last scale is the only
+    one that needs it) and of ``1 - cs`` (float64) over the 'valid' positions of a band of
+    ``s = x + y`` and ``d = x - y`` (``[C, rows, W]`` float32, images centred by ``offset``),
+    and how many positions were summed. Each moment is filtered on its own, so that a filter's
+    arrays stay in cache, the terms are formed in place, and each channel's sum runs over
+    contiguous memory."""
     c1, c2 = (0.01 * max_val) ** 2, (0.03 * max_val) ** 2
-    moments = _valid_filter(_valid_filter(np.stack([s, d, s * s, d * d]), 1), 2)
-    ms, md, mss, mdd = moments
-    var_s, var_d = mss - ms * ms, mdd - md * md
-    mx, my = (ms + md) / 2 + offset, (ms - md) / 2 + offset
-    lum = md * md / (mx * mx + my * my + c1)  # 1 - luminance
-    con = var_d / ((var_s + var_d) / 2 + c2)  # 1 - contrast-structure
-    return ((lum + con - lum * con).sum(axis=(0, 1), dtype=np.float64), con.sum(axis=(0, 1), dtype=np.float64),
-            con.shape[0] * con.shape[1])
+    ms, md = _blur(s), _blur(d)
+    square = np.square(s)
+    var_s = _blur(square)
+    var_d = _blur(np.square(d, out=square))
+    md2 = np.square(md)
+    var_d -= md2
+    var_s -= ms * ms if luminance else np.square(ms, out=ms)
+    var_s += var_d  # -> (var(x + y) + var(x - y)) / 2 + C2
+    var_s *= 0.5
+    var_s += c2
+    con = np.divide(var_d, var_s, out=var_d)  # 1 - contrast-structure
+    cs_sum = con.sum(axis=(1, 2), dtype=np.float64)
+    count = con.shape[1] * con.shape[2]
+    if not luminance:
+        return None, cs_sum, count
+    # 1 - luminance = md^2 / (mx^2 + my^2 + C1), where mx^2 + my^2 = ((ms + 2 offset)^2 + md^2) / 2
+    ms += 2 * offset
+    den = np.square(ms, out=ms)
+    den += md2
+    den *= 0.5
+    den += c1
+    lum = np.divide(md2, den, out=md2)
+    # 1 - SSIM = 1 - (1 - lum)(1 - con) = con + lum - lum * con
+    lum_con = np.multiply(lum, con, out=den)
+    return (cs_sum + lum.sum(axis=(1, 2), dtype=np.float64) - lum_con.sum(axis=(1, 2), dtype=np.float64), cs_sum,
+            count)
 
 
-def _ssim_and_cs_deficits(s: np.ndarray, d: np.ndarray, offset: float, max_val: float) -> tuple[np.ndarray, ...]:
-    """Per channel, the means of ``1 - SSIM`` and ``1 - cs`` (float64), computed in bands of
-    ``BAND_ROWS`` output rows (each reads its 10 rows of halo), so that the filtered moments
-    of a whole picture are never held at once. The bands run on ``threads``' pool and are
-    summed in order, so the value does not depend on the number of threads."""
+def _ssim_and_cs_deficits(s: np.ndarray, d: np.ndarray, offset: float, max_val: float,
+                          luminance: bool) -> tuple[np.ndarray | None, np.ndarray]:
+    """Per channel, the means of ``1 - SSIM`` (None unless ``luminance``) and ``1 - cs``
+    (float64), computed in bands of ``BAND_ROWS`` output rows (each reads its 10 rows of halo),
+    so that the filtered moments of a whole picture are never held at once. The bands run on
+    ``threads``' pool and are summed in order, so the value does not depend on the number of
+    threads."""
     r = FILTER_SIZE // 2
-    rows = s.shape[0] - 2 * r
+    rows = s.shape[1] - 2 * r
     bands = [(top, min(top + BAND_ROWS, rows) + 2 * r) for top in range(0, rows, BAND_ROWS)]
-    sums = threads.map_in_order(lambda band: _band_deficit_sums(s[band[0]:band[1]], d[band[0]:band[1]], offset,
-                                                                max_val), bands)
+    sums = threads.map_in_order(lambda band: _band_deficit_sums(s[:, band[0]:band[1]], d[:, band[0]:band[1]],
+                                                                offset, max_val, luminance), bands)
     ssim_sum, cs_sum, count = 0.0, 0.0, 0
     for a, b, n in sums:
-        ssim_sum, cs_sum, count = ssim_sum + a, cs_sum + b, count + n
-    return ssim_sum / count, cs_sum / count
+        ssim_sum, cs_sum, count = (ssim_sum + a if luminance else None), cs_sum + b, count + n
+    return (ssim_sum / count if luminance else None), cs_sum / count
 
 
-def _downsample(x: np.ndarray) -> np.ndarray:
-    h, w = x.shape[:2]
-    x = np.pad(x, ((0, h % 2), (0, w % 2), (0, 0)), mode="symmetric")
-    return 0.25 * (x[0::2, 0::2] + x[1::2, 0::2] + x[0::2, 1::2] + x[1::2, 1::2])
+def _downsample(planes: np.ndarray) -> np.ndarray:
+    """2x2 average pooling of ``[C, H, W]`` planes, odd sizes padded symmetrically."""
+    h, w = planes.shape[1:]
+    if h % 2 or w % 2:
+        planes = np.pad(planes, ((0, 0), (0, h % 2), (0, w % 2)), mode="symmetric")
+    pooled = planes[:, 0::2] + planes[:, 1::2]
+    pooled = pooled[:, :, 0::2] + pooled[:, :, 1::2]
+    pooled *= 0.25
+    return pooled
 
 
 def ms_ssim_scales(height: int, width: int) -> int:
@@ -141,15 +184,18 @@ def ms_ssim(a: np.ndarray, b: np.ndarray, max_val: float = 255.0) -> float:
     weights = np.array(POWER_FACTORS[:scales])
     weights = weights / weights.sum()
     offset = max_val / 2
-    x, y = np.asarray(a, np.float32) - np.float32(offset), np.asarray(b, np.float32) - np.float32(offset)
-    s, d = x + y, x - y
+    # [C, H, W] planes: a channel's rows are contiguous
+    x = np.moveaxis(np.asarray(a, np.float32), -1, 0) - np.float32(offset)
+    y = np.moveaxis(np.asarray(b, np.float32), -1, 0) - np.float32(offset)
+    s, d = np.add(x, y, order="C"), np.subtract(x, y, order="C")
     del x, y
     log_value = np.zeros(a.shape[-1])
     for k in range(scales):
         if k:
             s, d = _downsample(s), _downsample(d)  # linear: pooling x and y, then adding, is the same
-        ssim_deficit, cs_deficit = _ssim_and_cs_deficits(s, d, offset, max_val)
-        deficit = cs_deficit if k < scales - 1 else ssim_deficit
+        last = k == scales - 1  # the last scale takes SSIM, the others contrast-structure alone
+        ssim_deficit, cs_deficit = _ssim_and_cs_deficits(s, d, offset, max_val, luminance=last)
+        deficit = ssim_deficit if last else cs_deficit
         # max(value, 0) ** weight, in logs: log1p keeps values a hair below 1 exact.
         with np.errstate(divide="ignore"):  # a value of 0 contributes log 0 = -inf: the product is 0
             log_value += weights[k] * np.log1p(-np.minimum(deficit, 1.0))

@@ -18,13 +18,17 @@ def _reference_ms_ssim(a, b, max_val=255.0):
         z = ndimage.correlate1d(ndimage.correlate1d(z, k, axis=0, mode="constant"), k, axis=1, mode="constant")
         return z[5:-5, 5:-5]
 
+    def pool(z):
+        z = np.pad(z, ((0, z.shape[0] % 2), (0, z.shape[1] % 2), (0, 0)), mode="symmetric")
+        return 0.25 * (z[0::2, 0::2] + z[1::2, 0::2] + z[0::2, 1::2] + z[1::2, 1::2])
+
     c1, c2 = (0.01 * max_val) ** 2, (0.03 * max_val) ** 2
     scales = metrics.ms_ssim_scales(*x.shape[:2])
     weights = np.array(metrics.POWER_FACTORS[:scales]) / sum(metrics.POWER_FACTORS[:scales])
     values = []
     for s in range(scales):
         if s:
-            x, y = metrics._downsample(x), metrics._downsample(y)
+            x, y = pool(x), pool(y)
         mx, my = blur(x), blur(y)
         cs = (2 * (blur(x * y) - mx * my) + c2) / (blur(x * x + y * y) - (mx ** 2 + my ** 2) + c2)
         ssim = (2 * mx * my + c1) / (mx ** 2 + my ** 2 + c1) * cs
