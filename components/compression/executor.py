@@ -17,7 +17,7 @@ from tfx.types import artifact_utils
 from tfx.utils import path_utils
 
 import dataconf
-from components import examples_io, examples_output, measures
+from components import examples_beam, examples_io, measures
 from components.compression import compress_transform
 from image_codecs import rate_control, rd_plot
 from image_codecs.specs import CodecSpec
@@ -96,7 +96,7 @@ class Executor(base_beam_executor.BaseBeamExecutor):
         out.set_string_custom_property("codec_specs", json.dumps({key: dataconf.to_dict(spec)
                                                                   for key, spec in resolved}))
         out.set_string_custom_property("source_splits", json.dumps(wanted))
-        examples_output.describe(out)
+        examples_beam.describe(out)
         pipeline = self._make_beam_pipeline()
         stats = []
         for key, spec in resolved:
@@ -105,13 +105,8 @@ class Executor(base_beam_executor.BaseBeamExecutor):
                 parts = []
                 for rate in spec.rates():  # a sweep's qualities all go into the one split
                     label = name if not spec.is_sweep else f"{name}@{rate.quality:g}"
-                    # A TFRecord file is read whole by one worker; the reshuffle hands its
-                    # examples to every worker, so that the coding, not the files, is shared.
                     compressed = (pipeline
-                                  | f"Read[{label}]" >> beam.io.ReadFromTFRecord(
-                                      os.path.join(artifact_utils.get_split_uri([examples], split), "*"),
-                                      coder=beam.coders.BytesCoder())
-                                  | f"Spread[{label}]" >> beam.Reshuffle()
+                                  | f"Read[{label}]" >> examples_beam.read(examples, split)
                                   | f"Compress[{label}]" >> beam.ParDo(compress_transform.CompressExample(rate)))
                     parts.append(compressed | f"Examples[{label}]" >> beam.Keys())
                     stats.append(compressed | f"Measures[{label}]" >> beam.Values()
@@ -119,7 +114,7 @@ class Executor(base_beam_executor.BaseBeamExecutor):
                                  | f"Tag[{label}]" >> beam.Map(lambda m, k=key, s=split, q=rate: {
                                      "spec": k, "split": s, "codec": q.codec, "quality": q.quality, **m}))
                 _ = (parts | f"Join[{name}]" >> beam.Flatten()
-                     | f"Write[{name}]" >> examples_output.write(out, name))
+                     | f"Write[{name}]" >> examples_beam.write(out, name))
         rd_dir = artifact_utils.get_single_instance(output_dict["rate_distortion"]).uri
         _ = (stats | "AllStats" >> beam.Flatten() | "Collect" >> beam.combiners.ToList()
              | "WriteStats" >> beam.Map(_write_stats, rd_dir))

@@ -16,7 +16,7 @@ from tfx.dsl.io import fileio
 from tfx.types import artifact_utils
 from tfx.utils import path_utils
 
-from components import examples_output, measures
+from components import examples_beam, measures
 from components.dataset_restoration import restore_transform
 from image_codecs.naturalness import NaturalnessModel
 from image_datasets import features, image_files
@@ -74,18 +74,16 @@ class Executor(base_beam_executor.BaseBeamExecutor):
         out = artifact_utils.get_single_instance(output_dict["restored_examples"])
         out.split_names = artifact_utils.encode_split_names(list(wanted))
         out.set_string_custom_property("restorer", name)
-        examples_output.describe(out)
+        examples_beam.describe(out)
         pipeline = self._make_beam_pipeline()
         stats = []
         for split in wanted:
             restored = (pipeline
-                        | f"Read[{split}]" >> beam.io.ReadFromTFRecord(
-                            os.path.join(artifact_utils.get_split_uri([examples], split), "*"),
-                            coder=beam.coders.BytesCoder())
+                        | f"Read[{split}]" >> examples_beam.read(examples, split)
                         | f"Restore[{split}]" >> beam.ParDo(restore_transform.RestoreExample(
                             model_dir, name, int(meta.get("multiple", 1)), tiles)))
             restored_examples = restored | f"Examples[{split}]" >> beam.Keys()
-            _ = restored_examples | f"Write[{split}]" >> examples_output.write(out, split)
+            _ = restored_examples | f"Write[{split}]" >> examples_beam.write(out, split)
             # The sample is the examples with the smallest ids: the same on every run and runner.
             nat = (restored_examples
                    | f"Sample[{split}]" >> beam.combiners.Top.Smallest(sample, key=_image_id)

@@ -15,7 +15,7 @@ from tfx.types import artifact_utils
 from tfx.utils import io_utils
 
 import dataconf
-from components import examples_io, examples_output
+from components import examples_beam, examples_io
 from components.image_example_gen import ingest_transform
 from image_datasets import ingest
 
@@ -68,7 +68,7 @@ class Executor(base_beam_executor.BaseBeamExecutor):
             judged = None if split in ingest.DERIVED_SPLITS else config.max_bad_fraction
             _ = (pipeline
                  | f"Ingest[{split}]" >> ingest_transform.IngestSplit(samples, split, config_json, judged)
-                 | f"Write[{split}]" >> examples_output.write(examples, split))
+                 | f"Write[{split}]" >> examples_beam.write(examples, split))
         result = pipeline.run()
         result.wait_until_finish()
         try:
@@ -80,5 +80,5 @@ class Executor(base_beam_executor.BaseBeamExecutor):
             counters = None
         summary = _summary(splits, counters, examples)
         io_utils.write_string_file(os.path.join(examples.uri, SUMMARY_FILE), json.dumps(summary, indent=2))
-        examples_output.describe(examples)
+        examples_beam.describe(examples)
         logging.info("ImageExampleGen summary: %s", summary)
