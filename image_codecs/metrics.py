@@ -10,8 +10,7 @@ Both run at the speed of float32 without its rounding where it matters. PSNR sum
 squared errors exactly. MS-SSIM filters in float32, in bands of rows and one moment at a time
 so that the arrays stay in cache, by symmetric shifted sums over the 'valid' positions only,
 forms luminance only at the last scale (the only one that uses it), and computes each term's
-distance from 1
-(``1 - luminance = (mx - my)^2 / (mx^2 + my^2 + C1)``, ``1 - cs = var(x - y) /
+distance from 1 (``1 - luminance = (mx - my)^2 / (mx^2 + my^2 + C1)``, ``1 - cs = var(x - y) /
 ((var(x + y) + var(x - y)) / 2 + C2)``: the same algebra) from the local moments of
 ``x - y`` and ``x + y``, so that nearly identical images, whose scores are a hair below 1, keep
 their precision; the means and the product over scales are in float64. Results equal the
@@ -72,7 +71,7 @@ def _valid_filter(plane: np.ndarray, axis: int) -> np.ndarray:
     """The 11-tap Gaussian along ``axis`` of ``plane``, 'valid' positions only, as symmetric
     shifted sums in the plane's dtype (the kernel is symmetric: 6 products per output, not 11),
     into one output and one scratch array."""
-    k = _KERNEL32 if plane.dtype == np.float32 else _kernel().astype(plane.dtype)
+    k = _KERNEL32.astype(plane.dtype, copy=False)
     r = FILTER_SIZE // 2
     n = plane.shape[axis] - 2 * r
 
@@ -142,10 +141,9 @@ def _ssim_and_cs_deficits(s: np.ndarray, d: np.ndarray, offset: float, max_val: 
     bands = [(top, min(top + BAND_ROWS, rows) + 2 * r) for top in range(0, rows, BAND_ROWS)]
     sums = threads.map_in_order(lambda band: _band_deficit_sums(s[:, band[0]:band[1]], d[:, band[0]:band[1]],
                                                                 offset, max_val, luminance), bands)
-    ssim_sum, cs_sum, count = 0.0, 0.0, 0
-    for a, b, n in sums:
-        ssim_sum, cs_sum, count = (ssim_sum + a if luminance else None), cs_sum + b, count + n
-    return (ssim_sum / count if luminance else None), cs_sum / count
+    count = sum(n for _, _, n in sums)
+    ssim_deficit = sum(a for a, _, _ in sums) / count if luminance else None
+    return ssim_deficit, sum(b for _, b, _ in sums) / count
 
 
 def _downsample(planes: np.ndarray) -> np.ndarray:
