@@ -11,8 +11,11 @@
   worker's throughput).
 * **No shuffle before writing**, unlike TFX's ``WriteSplit``: each worker writes the examples
   its step made as it makes them, instead of every example going through one more shuffle and
-  a separate writing step (on the local runner: all of a split's examples held in memory at
-  once, then written by whichever worker gets them). Training shuffles its own input.
+  a separate writing step. Training shuffles its own input.
+
+On the local runner a shuffle holds all that it shuffles in memory at once: now the read
+examples, before the coded ones, which carry the read image and more (a Compression step over
+16 2048x1024 images, in memory: peak RSS 1344 -> 1209 MiB).
 """
 from __future__ import annotations
 
