@@ -2,9 +2,9 @@
 with 1 worker vs multi-processing with 2, separating start-up from per-image cost, against the
 bare codec (encode + decode in a loop, nothing else) as a ratio, the bare codec timed right
 before and right after each mode (this machine's speed drifts over minutes); and a profile of
-one example:
-what the Transform does besides coding (PNG decoding of the input, PSNR and MS-SSIM, PNG
-encoding of the decoded image, gzipping the written TFRecords) in wall and CPU seconds."""
+one example: what the Transform does besides coding (PNG decoding of the input, PSNR and
+MS-SSIM, PNG encoding of the decoded image, gzipping the written TFRecords) in wall and CPU
+seconds."""
 from __future__ import annotations
 
 import glob
