@@ -25,13 +25,12 @@ from components.image_example_gen import executor as example_gen
 from image_codecs.specs import CodecSpec
 from image_datasets import ingest
 from image_datasets.texture_city import generator
-from pipelines import beam_args
+from pipelines import beam_args, config as config_lib
 
 __all__ = ["run"]
 
 MODES = [("DirectRunner in_memory, 1 worker", list(beam_args.IN_PROCESS)),
-         ("DirectRunner multi_processing, 2 workers", ["--direct_running_mode=multi_processing",
-                                                       "--direct_num_workers=2"])]
+         ("DirectRunner multi_processing, 2 workers", list(config_lib.DEFAULT_BEAM_ARGS))]
 
 
 def _ingest(root: str, n: int, out: str) -> standard_artifacts.Examples:

@@ -15,7 +15,7 @@ import dataconf
 from components.image_example_gen import executor
 from image_datasets import features, ingest
 from image_datasets.texture_city import generator
-from pipelines import beam_args
+from pipelines import beam_args, config as config_lib
 
 __all__ = ["run"]
 
@@ -59,8 +59,7 @@ def run(images: int = 32, data_dir: str | None = None) -> list[dict]:
     modes = [
         ("plain loop (peer)", None),
         ("DirectRunner in_memory, 1 worker", list(beam_args.IN_PROCESS)),
-        ("DirectRunner multi_processing, 2 workers", ["--direct_running_mode=multi_processing",
-                                                      "--direct_num_workers=2"]),
+        ("DirectRunner multi_processing, 2 workers", list(config_lib.DEFAULT_BEAM_ARGS)),
     ]
     records = []
     with tempfile.TemporaryDirectory() as tmp:

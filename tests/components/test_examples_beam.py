@@ -9,10 +9,10 @@ from apache_beam.testing.util import assert_that, equal_to
 from tfx.types import artifact_utils, standard_artifacts
 
 from components import examples_beam
-from pipelines import beam_args
+from pipelines import beam_args, config as config_lib
 
 RECORDS = [f"example {i}".encode() for i in range(24)]
-TWO_WORKERS = ["--direct_running_mode=multi_processing", "--direct_num_workers=2"]
+TWO_WORKERS = list(config_lib.DEFAULT_BEAM_ARGS)  # the local default: 2 worker processes
 
 
 @pytest.fixture
