@@ -9,7 +9,7 @@ import tempfile
 
 import numpy as np
 
-from benchmarks.isolated import DSR, command_wall_s
+from benchmarks.isolated import DSR, command_wall_s, tensorflow_import_row
 
 __all__ = ["run"]
 
@@ -19,8 +19,7 @@ def run(images: int = 5) -> list[dict]:
 
     rows = [{"case": "python -c pass (the interpreter alone)",
              "wall_s": command_wall_s([sys.executable, "-c", "pass"], images)},
-            {"case": "python -c 'import tensorflow' (what a TensorFlow command cannot avoid)",
-             "wall_s": command_wall_s([sys.executable, "-c", "import tensorflow"], images)},
+            tensorflow_import_row(images),
             {"case": "dsr --help", "wall_s": command_wall_s([DSR, "--help"], images), "target_s": 0.3}]
     with tempfile.TemporaryDirectory() as tmp:
         png = os.path.join(tmp, "in.png")

@@ -2,7 +2,7 @@
 512x256 image at 8 stages, each a fresh process with its start-up (median of ``images``
 runs); then in-process coding throughput after loading (8 stages, tiny preset on a 1024x1024
 image, paper preset on 256x256), with the fixed costs of one call split out. JPEG's
-command-line encode of the same image is the peer.
+command-line encode of the same image is the peer, and ``import tensorflow`` the floor.
 
 Untrained models (weights as initialised): speed does not depend on what they learnt.
 """
@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from benchmarks.isolated import DSR, command_wall_s, run_isolated
+from benchmarks.isolated import DSR, command_wall_s, run_isolated, tensorflow_import_row
 
 __all__ = ["run"]
 
@@ -89,6 +89,7 @@ def run(images: int = 3) -> list[dict]:
         jpeg = ["codec", "encode", "--codec", "jpeg", "--quality", "50", png, os.path.join(tmp, "x.jpg")]
         rows.append({"case": "peer: dsr codec encode --codec jpeg (512x256)",
                      "wall_s": command_wall_s([DSR, *jpeg], images)})
+    rows.append(tensorflow_import_row(images))
     rows.append(run_isolated(_throughput, "ir2i-tiny", 1024, 1024, images))
     rows.append(run_isolated(_throughput, "ir2i-paper", 256, 256, 1))
     return rows

@@ -10,7 +10,7 @@ import sys
 import time
 from typing import Callable, Optional, Sequence, Union
 
-__all__ = ["run_isolated", "command_wall_s", "call_wall_s", "cpu_s", "DSR"]
+__all__ = ["run_isolated", "command_wall_s", "call_wall_s", "cpu_s", "tensorflow_import_row", "DSR"]
 
 DSR = os.path.join(os.path.dirname(sys.executable), "dsr")
 
@@ -24,6 +24,13 @@ def command_wall_s(args: Union[Sequence[str], Callable[[int], Sequence[str]]], r
         subprocess.run(list(args(k) if callable(args) else args), check=True, capture_output=True)
         times.append(time.perf_counter() - start)
     return round(statistics.median(times), 2)
+
+
+def tensorflow_import_row(repeats: int) -> dict:
+    """The floor of every command that imports TensorFlow, in the same run: its time also shows
+    how fast the machine is running this hour (2.5-3.1 s on machine B in a quiet one)."""
+    return {"case": "python -c 'import tensorflow' (what a TensorFlow command cannot avoid)",
+            "wall_s": command_wall_s([sys.executable, "-c", "import tensorflow"], repeats)}
 
 
 def call_wall_s(fn: Callable[[], object], repeats: int) -> float:
