@@ -56,9 +56,9 @@ def coding_functions(model: Ir2iModel) -> dict:
         return coder.decode(bits, inpaint(context))
 
     contexts, bit_blocks = tf.TensorSpec([None, 2 * p, 2 * p, 3], tf.float32), tf.TensorSpec([None, s, h, h, b])
-    return {"encode_patches": tf.function(encode_patches,
+    return {"encode_patches": tf.function(encode_patches, autograph=False,
                                           input_signature=[contexts, tf.TensorSpec([None, p, p, 3], tf.float32)]),
-            "decode_patches": tf.function(decode_patches, input_signature=[contexts, bit_blocks])}
+            "decode_patches": tf.function(decode_patches, input_signature=[contexts, bit_blocks], autograph=False)}
 
 
 def export(model: Ir2iModel, path: str) -> str:
