@@ -33,24 +33,25 @@ def _functions(model):
         x, y = model(images, training=False)
         return {"features": x, "image": tf.tanh(y)}
 
-    def twice(images, scale):  # reads every weight twice
+    def twice(pair):  # reads every weight twice; a nested argument
+        images, scale = pair
         return model(images * scale, training=False)[1] + model(images, training=False)[1]
 
     images = tf.TensorSpec([None, 16, 16, 3], tf.float32)
     return {"features": tf.function(features, input_signature=[images]),
-            "twice": tf.function(twice, input_signature=[images, tf.TensorSpec([], tf.float32)])}
+            "twice": tf.function(twice, input_signature=[(images, tf.TensorSpec([], tf.float32))])}
 
 
 def test_packed_functions_compute_bit_for_bit_what_the_traced_ones_do_after_a_round_trip(tmp_path):
     model = _network()
     functions = _functions(model)
     images = tf.constant(np.random.default_rng(1).uniform(-1, 1, (5, 16, 16, 3)).astype(np.float32))
-    expected = {"features": functions["features"](images), "twice": functions["twice"](images, 0.5)}
+    expected = {"features": functions["features"](images), "twice": functions["twice"]((images, 0.5))}
     packed = packed_weights.pack(functions, model.variables, name="net")
     tf.saved_model.save(packed, str(tmp_path))
     loaded = tf.saved_model.load(str(tmp_path))
     for module in (packed, loaded):
-        got = {"features": module.features(images), "twice": module.twice(images, 0.5)}
+        got = {"features": module.features(images), "twice": module.twice((images, 0.5))}
         for key in ("features", "image"):
             assert np.array_equal(got["features"][key].numpy(), expected["features"][key].numpy()), key
         assert np.array_equal(got["twice"].numpy(), expected["twice"].numpy())
