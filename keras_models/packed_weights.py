@@ -97,13 +97,14 @@ def pack(functions: dict, variables, name: str | None = None) -> tf.Module:
             if v.dtype != tf.float32:
                 raise ValueError(f"pack: {v.name} is {v.dtype.name}; only float32 weights are packed")
             groups[tuple(v.shape.as_list())].append(v)
+    shapes = sorted(groups)
     module = tf.Module(name=name)
     module.stacks, slots = [], {}
-    for k, shape in enumerate(sorted(groups)):
+    for k, shape in enumerate(shapes):
         module.stacks.append(tf.Variable(np.stack([v.numpy() for v in groups[shape]]), trainable=False,
                                          name=f"stack{k}"))
         slots.update({id(v.handle): (k, j) for j, v in enumerate(groups[shape])})
-    counts = [len(groups[shape]) for shape in sorted(groups)]
+    counts = [len(groups[shape]) for shape in shapes]
     for key, concrete in concretes.items():
         graph_def, stacks = _rewritten(concrete, slots, counts, key)
         setattr(module, key, _function(module.stacks, concrete, graph_def, stacks))

@@ -14,8 +14,9 @@ Models exported before these two functions existed hold ``inpaint``, ``encode`` 
 ``decode`` instead; the codec drives those too (``image_codecs.ir2i``), with the same results.
 The functions read their weights from one stacked variable per weight shape
 (``keras_models.packed_weights``), and the SavedModel holds nothing else: no Keras layers and
-their call functions, no saver functions. ``ir2i.json`` next to it records the config, so the codec knows the patch size, stages, bits
-and how many stages the first progressive code carries.
+their call functions, no saver functions. ``ir2i.json`` next to it records the config, so the
+codec knows the patch size, stages, bits and how many stages the first progressive code
+carries.
 """
 from __future__ import annotations
 
