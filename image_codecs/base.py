@@ -75,6 +75,13 @@ class Codec(abc.ABC):
           BitstreamError: the data is not a valid bitstream of this codec.
         """
 
+    def check(self, data: bytes) -> None:
+        """Checks what ``decode`` does not, for bytes from outside (``guarded.decode_untrusted``):
+        raises ``BitstreamError`` where a stream would decode without error to something other than
+        what it declares. The default checks nothing; a codec overrides it where its decoder trusts
+        a declared size (BPG: whether the HEVC slices code exactly the header's picture)."""
+        del data
+
     def metadata(self) -> dict:
         """What identifies this codec's output (recorded next to each compressed example)."""
         return {"codec": self.name, "quality": self.quality}

@@ -3,9 +3,10 @@
 Decoders run native code that no Python timeout can interrupt. One of them loops forever on
 hostile input: tensorflow-compression's range decoder, given an MSH stream whose declared
 shape exceeds its data, reads past the string and can stay in its overflow (Elias-gamma) loop
-for good. ``decode`` runs ``codec.decode`` in a spawned process and kills it at the deadline.
+for good. ``decode`` runs the decode in a spawned process and kills it at the deadline.
 Codecs whose decoder can hang say so with ``Codec.decode_can_hang``; ``decode_untrusted``
-guards those (``dsr codec decode`` uses it). ``call`` is the mechanism, for any picklable
+guards those, and runs each codec's ``check`` of the stream before its decode (``dsr codec
+decode`` uses it). ``call`` is the mechanism, for any picklable
 function (benchmarks run their cases through it).
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 
 from image_codecs.base import BitstreamError, Codec
 
-__all__ = ["DecodeTimeout", "ChildDied", "DEFAULT_DEADLINE_S", "call", "decode", "decode_untrusted"]
+__all__ = ["DecodeTimeout", "ChildDied", "DEFAULT_DEADLINE_S", "call", "checked_decode", "decode", "decode_untrusted"]
 
 # Deadline of an untrusted decode by a codec that can hang: a 40-megapixel MSH decode with the
 # paper's model takes minutes on a CPU.
@@ -74,11 +75,17 @@ def call(fn: Callable, args: tuple = (), seconds: Optional[float] = None, name: 
     raise value
 
 
+def checked_decode(codec: Codec, data: bytes) -> np.ndarray:
+    """``codec.check(data)``, then ``codec.decode(data)``."""
+    codec.check(data)
+    return codec.decode(data)
+
+
 def decode(codec: Codec, data: bytes, seconds: float) -> np.ndarray:
-    """``codec.decode(data)`` through ``call``: the decoder's own errors are raised here,
+    """``checked_decode(codec, data)`` through ``call``: the decoder's own errors are raised here,
     ``DecodeTimeout`` at the deadline and ``BitstreamError`` when the decoder process dies."""
     try:
-        return call(codec.decode, (data,), seconds)
+        return call(checked_decode, (codec, data), seconds)
     except TimeoutError:
         raise DecodeTimeout(f"{codec.name}: the decoder did not finish within {seconds:g} s (a stream whose "
                             f"declared size exceeds its data can make it loop); stopped") from None
@@ -87,8 +94,9 @@ def decode(codec: Codec, data: bytes, seconds: float) -> np.ndarray:
 
 
 def decode_untrusted(codec: Codec, data: bytes, seconds: Optional[float] = None) -> np.ndarray:
-    """Decodes bytes from outside: under ``seconds`` (default ``DEFAULT_DEADLINE_S``) in a child
-    process when given or when the codec's decoder can hang, in this process otherwise."""
+    """Checks and decodes bytes from outside (``checked_decode``): under ``seconds`` (default
+    ``DEFAULT_DEADLINE_S``) in a child process when given or when the codec's decoder can hang,
+    in this process otherwise."""
     if seconds is None and codec.decode_can_hang:
         seconds = DEFAULT_DEADLINE_S
-    return codec.decode(data) if seconds is None else decode(codec, data, seconds)
+    return checked_decode(codec, data) if seconds is None else decode(codec, data, seconds)

@@ -8,7 +8,7 @@ import numpy as np
 
 from image_codecs import external
 from image_codecs.base import Codec, QualityRange, check_image
-from image_codecs.bpg import decoder, encoder
+from image_codecs.bpg import container, decoder, encoder, slice_data
 from image_codecs.registry import register
 from image_datasets import pixel_budget
 
@@ -67,12 +67,19 @@ class BpgCodec(Codec):
             with open(out, "rb") as f:
                 return f.read()
 
+    def check(self, data: bytes) -> None:
+        """Parses the HEVC slice data (``slice_data.check``): a header whose size disagrees with
+        the payload raises ``BpgFormatError``, where both decoders would return garbage."""
+        f = container.parse(data)
+        pixel_budget.check(f.header.width, f.header.height, "bpg")
+        slice_data.check(f)
+
     def decode(self, data: bytes) -> np.ndarray:
         if self.libbpg is None:
             return decoder.decode(data)
         from PIL import Image  # pylint: disable=g-import-not-at-top
 
-        header = decoder.container.parse(data).header  # malformed files get our own clear error first
+        header = container.parse(data).header  # malformed files get our own clear error first
         pixel_budget.check(header.width, header.height, "bpg")  # and bombs never reach bpgdec
         with external.temporary_directory() as tmp:
             src, out = os.path.join(tmp, "in.bpg"), os.path.join(tmp, "out.png")

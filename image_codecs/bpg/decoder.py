@@ -27,8 +27,12 @@ def annexb_stream(f: container.BpgFile) -> bytes:
         if len(nal) < 2:
             raise BpgFormatError("HEVC payload holds an empty NAL unit")
         layer = ((nal[0] & 1) << 5) | (nal[1] >> 3)
-        if layer == 0:  # alpha NAL units carry nuh_layer_id 1
-            kept.append(nal)
+        if layer != 0:  # alpha NAL units carry nuh_layer_id 1
+            continue
+        if hevc.nal_type(nal) in (hevc.NAL_VPS, hevc.NAL_SPS):  # FFmpeg would take its size over the header's
+            raise BpgFormatError("HEVC payload holds a VPS or SPS, which a BPG file must not: the picture's size "
+                                 "is the header's")
+        kept.append(nal)
     if not kept:
         raise BpgFormatError("HEVC payload holds no colour NAL unit")
     vps = hevc.build_vps(h.chroma_format_idc, h.bit_depth)

@@ -31,10 +31,18 @@ def test_the_decoders_own_error_reaches_the_caller():
 def test_a_decoder_that_never_returns_is_stopped_at_the_deadline():
     # Stuck as tensorflow-compression's range decoder can be on a forged MSH stream. A library
     # callable, because a spawned process cannot import this test module (importlib mode).
-    stuck = types.SimpleNamespace(name="stuck", decode=time.sleep)
+    stuck = types.SimpleNamespace(name="stuck", check=id, decode=time.sleep)  # id: no check
     with pytest.raises(guarded.DecodeTimeout, match=r"stuck: the decoder did not finish within 3 s"):
         guarded.decode(stuck, 3600, 3)
 
 
 def test_only_the_msh_decoder_is_marked_as_able_to_hang():
     assert [n for n in registry.codec_names() if registry.codec_class(n).decode_can_hang] == ["msh"]
+
+
+def test_an_untrusted_decode_checks_the_stream_first():
+    calls = []
+    codec = types.SimpleNamespace(name="spy", decode_can_hang=False, check=lambda data: calls.append(("check", data)),
+                                  decode=lambda data: calls.append(("decode", data)) or "pixels")
+    assert guarded.decode_untrusted(codec, b"x") == "pixels"
+    assert calls == [("check", b"x"), ("decode", b"x")]
