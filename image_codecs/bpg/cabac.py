@@ -155,10 +155,15 @@ class ArithmeticDecoder:
 
     def bypass_bits(self, n: int) -> int:
         """``n`` bypass bins as an unsigned integer, first bin most significant."""
-        value = 0
-        for _ in range(n):
-            value = (value << 1) | self.bypass()
-        return value
+        # n bypass steps (offset = 2 * offset + bit, minus the range when not below it) are the
+        # long division of the offset followed by the next n bits by the range.
+        while self.bits < n:
+            self._refill()
+        low = self.bits - n
+        bins, offset = divmod(self.value >> low, self.range)
+        self.value = (offset << low) | (self.value & ((1 << low) - 1))
+        self.bits = low
+        return bins
 
     def terminate(self) -> int:
         """A bin with the terminating context (end_of_slice_segment_flag, end_of_subset_one_bit,
