@@ -74,12 +74,13 @@ def _fuzz(name: str, fn, inputs) -> dict:
 
 
 def run(images: int = 100_000) -> list[dict]:
-    """``images`` parser inputs per container, and ``images // 100`` full decodes per codec."""
+    """``images`` parser inputs per container (a tenth of that for BPG's slice-data check, which
+    parses the whole payload), and ``images // 100`` full decodes per codec."""
     import tensorflow as tf  # pylint: disable=g-import-not-at-top
     from PIL import Image  # pylint: disable=g-import-not-at-top
 
     from image_codecs import ir2i, msh, registry  # pylint: disable=g-import-not-at-top
-    from image_codecs.bpg import container, decoder as bpg_decoder  # pylint: disable=g-import-not-at-top
+    from image_codecs.bpg import container, decoder as bpg_decoder, slice_data  # pylint: disable=g-import-not-at-top
     from image_datasets import pixel_budget  # pylint: disable=g-import-not-at-top
     from keras_models.ir2i import (config as ic, export as ir2i_export,  # pylint: disable=g-import-not-at-top
                                    training as ir2i_training)
@@ -101,6 +102,8 @@ def run(images: int = 100_000) -> list[dict]:
 
     rows = [
         _fuzz("BPG container (parse)", container.parse, mutations(bpg, images, 1, (6, 7))),
+        _fuzz("BPG slice data (CABAC check)", lambda data: slice_data.check(container.parse(data)),
+              mutations(bpg, images // 10, 8, (6, 7))),
         _fuzz("MSH container (unpack)", msh.unpack,
               mutations(msh.pack([bytes(range(200)), bytes(50), np.array([90, 120], np.int32)]), images, 2, (5, 6, 7))),
         _fuzz("IR2I header (parse + budget)", ir2i_header,

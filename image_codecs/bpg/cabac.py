@@ -3,13 +3,21 @@
 It decodes bins only; what they mean is ``slice_data``'s business. The offset register is
 kept with up to 16 bits read ahead (``value >> bits`` is the spec's 9-bit ``ivlOffset``),
 so a renormalisation is a subtraction, not a bit-by-bit read. Reading past the end of the
-data yields zeros and is counted: ``overrun_bits``.
+data yields zeros for the few bits a genuine stream's read-ahead takes, then ``RanOut``.
 
 Context states are packed as ``pStateIdx << 1 | valMps``.
 """
 from __future__ import annotations
 
-__all__ = ["ArithmeticDecoder", "INTRA_INIT_VALUES", "CONTEXT", "initial_states"]
+from image_codecs.bpg import BpgFormatError
+
+__all__ = ["ArithmeticDecoder", "RanOut", "INTRA_INIT_VALUES", "CONTEXT", "initial_states"]
+
+_READ_AHEAD_BITS = 64  # more than the decoder ever reads beyond the last bit of a genuine stream
+
+
+class RanOut(BpgFormatError):
+    """The syntax being parsed goes on past the end of the data."""
 
 # rangeTabLps (Table 9-52), by pStateIdx then qRangeIdx.
 _RANGE_LPS = (
@@ -111,6 +119,8 @@ class ArithmeticDecoder:
         else:
             word = (self.data[pos] << 8) if pos < self.end else 0
             self.overrun_bits += 16 - (8 if pos < self.end else 0)
+            if self.overrun_bits > _READ_AHEAD_BITS:
+                raise RanOut("HEVC slice data runs out before its syntax ends")
         self.value = (self.value << 16) | word
         self.bits += 16
         self.pos = pos + 2

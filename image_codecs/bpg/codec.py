@@ -70,9 +70,7 @@ class BpgCodec(Codec):
     def check(self, data: bytes) -> None:
         """Parses the HEVC slice data (``slice_data.check``): a header whose size disagrees with
         the payload raises ``BpgFormatError``, where both decoders would return garbage."""
-        f = container.parse(data)
-        pixel_budget.check(f.header.width, f.header.height, "bpg")
-        slice_data.check(f)
+        slice_data.check(container.parse(data))
 
     def decode(self, data: bytes) -> np.ndarray:
         if self.libbpg is None:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from image_codecs.bpg import BpgFormatError, container, hevc
 from image_codecs.bpg import slice_header as sh
-from image_codecs.bpg.cabac import CONTEXT, ArithmeticDecoder, initial_states
+from image_codecs.bpg.cabac import CONTEXT, ArithmeticDecoder, RanOut, initial_states
+from image_datasets import pixel_budget
 
 __all__ = ["check"]
 
@@ -174,16 +175,17 @@ class _Walker:
             tile = tile_of_rs[rs]
             self.left_ctb = x_ctb > 0 and self.ctb_slice[rs - 1] == slice_addr and tile_of_rs[rs - 1] == tile
             self.up_ctb = y_ctb > 0 and self.ctb_slice[rs - cols] == slice_addr and tile_of_rs[rs - cols] == tile
-            if header.sao_luma or header.sao_chroma:
-                self._sao(rs, x_ctb, y_ctb, tile, tile_of_rs, header)
-            self._quadtree(x_ctb << pic.log2_ctb, y_ctb << pic.log2_ctb, pic.log2_ctb, 0)
-            dec = self.dec  # a PCM CU restarts the arithmetic decoder
+            try:
+                if header.sao_luma or header.sao_chroma:
+                    self._sao(rs, x_ctb, y_ctb, tile, tile_of_rs, header)
+                self._quadtree(x_ctb << pic.log2_ctb, y_ctb << pic.log2_ctb, pic.log2_ctb, 0)
+                dec = self.dec  # a PCM CU restarts the arithmetic decoder
+                end = dec.terminate()
+            except RanOut:
+                raise BpgFormatError(f"HEVC slice data runs out in CTB {ts} of {pic.ctbs}: the payload does not code "
+                                     f"the {pic.width}x{pic.height} picture its header declares") from None
             if pps.entropy_coding_sync and (x_ctb == 1 or (rs > 1 and tile_of_rs[rs - 2] != tile)):
                 self.wpp_saved = (list(self.states), list(self.stat_coeff))
-            if dec.overrun_bits > 64:
-                raise BpgFormatError(f"HEVC slice data runs out after CTB {ts} of {pic.ctbs}: the payload does not "
-                                     f"code the {pic.width}x{pic.height} picture its header declares")
-            end = dec.terminate()
             ts += 1
             if end:
                 break
@@ -651,7 +653,10 @@ class _Walker:
 
 def check(f: container.BpgFile) -> None:
     """Raises ``BpgFormatError`` unless the colour slices of ``f`` code exactly its declared
-    picture: every CTU, in order, each slice segment's data (and substreams) read to its end."""
+    picture: every CTU, in order, each slice segment's data (and substreams) read to its end.
+    A size over the pixel budget raises ``PixelBudgetError`` first (the parse keeps a few bytes
+    per 4x4 block)."""
+    pixel_budget.check(f.header.width, f.header.height, "bpg")
     picture = _Picture(f)
     walker = _Walker(picture)
     pps_by_id: dict[int, sh.Pps] = {}

@@ -12,9 +12,10 @@ from benchmarks.fuzz import mutations
 from image_codecs import ir2i, msh, registry
 from image_datasets import pixel_budget
 from image_codecs.base import BitstreamError
-from image_codecs.bpg import container, decoder as bpg_decoder
+from image_codecs.bpg import container, decoder as bpg_decoder, slice_data
 
 BPG = os.path.join(os.path.dirname(__file__), "..", "data", "bpg", "gray_120x90_q30.bpg")
+BPG_WAVEFRONT = os.path.join(os.path.dirname(BPG), "texture_256x192_q47.bpg")  # entry points, 16 CTBs
 CLEAN = (BitstreamError, pixel_budget.PixelBudgetError)
 
 
@@ -33,6 +34,14 @@ def test_bpg_container_parser():
     data = open(BPG, "rb").read()
     counts = _outcomes(container.parse, mutations(data, 4000, seed=1, size_offsets=(6, 7)))
     assert counts["refused"] > 300 and sum(counts.values()) == 4000  # payload flips parse; sizes do not
+
+
+@pytest.mark.parametrize("vector", [BPG, BPG_WAVEFRONT], ids=os.path.basename)
+def test_bpg_slice_data_check(vector):
+    data = open(vector, "rb").read()
+    check = lambda d: slice_data.check(container.parse(d))  # pylint: disable=unnecessary-lambda-assignment
+    counts = _outcomes(check, mutations(data, 300, seed=8, size_offsets=(6, 7)))
+    assert counts["refused"] > 240 and sum(counts.values()) == 300  # forged sizes and damaged payloads: named
 
 
 @pytest.mark.slow

@@ -8,7 +8,6 @@ import os
 import numpy as np
 import pytest
 
-from benchmarks.fuzz import mutations
 from image_codecs import guarded, registry
 from image_codecs.bpg import BpgFormatError, container, decoder, encoder, hevc, slice_data
 
@@ -74,14 +73,3 @@ def test_an_sps_in_the_payload_is_refused_before_ffmpeg_reads_its_size():
     with pytest.raises(BpgFormatError, match="holds a VPS or SPS"):
         decoder.decode(container.serialize(f.header, f.hevc_header, sps + b"\x00\x00\x01" + f.hevc_data))
 
-
-def test_mutated_files_are_checked_or_refused_by_name():
-    data = open([p for p in VECTORS if "q47" in p][0], "rb").read()
-    outcomes = {"passed": 0, "refused": 0}
-    for mutant in mutations(data, 600, seed=11, size_offsets=(6, 7)):
-        try:
-            slice_data.check(container.parse(mutant))
-            outcomes["passed"] += 1
-        except BpgFormatError:
-            outcomes["refused"] += 1
-    assert outcomes["refused"] > 500, outcomes  # only a named error: anything else fails the test
