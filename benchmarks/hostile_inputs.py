@@ -3,7 +3,8 @@ abusive requests. ``seconds`` is the decode's time, or the server's time to its 
 
 Decoders: every case runs in a fresh process that first loads its codec (and model) and
 decodes a genuine small input, then resets the kernel's peak-RSS counter and decodes the
-forged one. ``growth_mib`` is that peak minus the RSS before: what the input made the process
+forged one as bytes from outside are decoded (``guarded.checked_decode``: the codec's check
+of the stream, then its decode; ``dsr codec decode`` adds only a child process for MSH). ``growth_mib`` is that peak minus the RSS before: what the input made the process
 allocate. ``helper_peak_mib`` is the largest helper process (ffmpeg) of the case.
 
 Server: ``dsr serve --builtin`` over a tiny DeepLabv3+ in its own process; before each abuse
@@ -61,10 +62,16 @@ def _png_declaring(width: int, height: int) -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\0" * 16)) + chunk(b"IEND", b""))
 
 
-def _bpg(width: int, height: int) -> tuple[bytes, bytes]:
-    from image_codecs.bpg import container  # pylint: disable=g-import-not-at-top
+def _bpg(width: int, height: int, sps: bool = False) -> tuple[bytes, bytes]:
+    """The genuine vector and a forgery: its header's size rewritten, or (``sps``) its header
+    kept and an SPS of that size put in front of its HEVC payload."""
+    from image_codecs.bpg import container, hevc  # pylint: disable=g-import-not-at-top
     data = open(_BPG, "rb").read()
     f = container.parse(data)
+    if sps:
+        h = f.header
+        payload = hevc.build_sps(f.hevc_header, width, height, h.chroma_format_idc, h.bit_depth) + b"\x00\x00\x01"
+        return data, container.serialize(h, f.hevc_header, payload + f.hevc_data)
     return data, container.serialize(dataclasses.replace(f.header, width=width, height=height), f.hevc_header,
                                      f.hevc_data)
 
@@ -109,16 +116,16 @@ def _neural(kind: str, side: int, tmp: str):
 
 def _decode_case(name: str) -> dict:
     """Runs one decoder case in this (fresh) process."""
-    from image_codecs import registry  # pylint: disable=g-import-not-at-top
-    from image_codecs.bpg import decoder as bpg_decoder  # pylint: disable=g-import-not-at-top
+    from image_codecs import guarded, registry  # pylint: disable=g-import-not-at-top
     from image_datasets import image_files  # pylint: disable=g-import-not-at-top
     kind, size = name.split(" ", 1)
     width, height = (int(v) for v in size.split("x"))
     with tempfile.TemporaryDirectory() as tmp:
-        if kind == "bpg":
-            decode, (genuine, forged) = bpg_decoder.decode, _bpg(width, height)
+        if kind in ("bpg", "bpg+sps"):
+            codec = registry.make_codec("bpg", 30, backend="builtin")
+            genuine, forged = _bpg(width, height, sps=kind == "bpg+sps")
         elif kind == "jpeg":
-            decode, (genuine, forged) = registry.make_codec("jpeg", 50).decode, _jpeg(width, height)
+            codec, (genuine, forged) = registry.make_codec("jpeg", 50), _jpeg(width, height)
         elif kind == "png":
             genuine, forged = image_files.encode_png(np.zeros((90, 70, 3), np.uint8)), _png_declaring(width, height)
 
@@ -129,7 +136,8 @@ def _decode_case(name: str) -> dict:
                 return image_files.read_image(path)
         else:
             codec, genuine, forged = _neural(kind, width, os.path.join(tmp, "model"))
-            decode = codec.decode
+        if kind != "png":
+            decode = lambda data: guarded.checked_decode(codec, data)  # pylint: disable=unnecessary-lambda-assignment
         decode(genuine)
         before = _status_kib("self", "VmRSS")
         _reset_peak("self")
@@ -140,13 +148,14 @@ def _decode_case(name: str) -> dict:
             outcome = f"{type(e).__name__}: {str(e)[:90]}"
         seconds = time.perf_counter() - start
         peak = _status_kib("self", "VmHWM")
-    return {"case": f"{kind.upper()} declaring {size}", "input_bytes": len(forged), "outcome": outcome,
+    case = f"BPG with an SPS of {size} in its payload" if kind == "bpg+sps" else f"{kind.upper()} declaring {size}"
+    return {"case": case, "input_bytes": len(forged), "outcome": outcome,
             "seconds": round(seconds, 2), "rss_before_mib": before // 1024, "growth_mib": (peak - before) // 1024,
             "helper_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024}
 
 
 DECODER_CASES = (
-    "bpg 4096x4096", "bpg 6320x6320", "bpg 8192x8192",
+    "bpg 4096x4096", "bpg 6320x6320", "bpg 8192x8192", "bpg+sps 16384x16384",
     "jpeg 6320x6320", "jpeg 16000x11000",
     "png 20000x20000",
     "msh 4096x4096", "msh 6320x6320", "msh 8192x8192",
