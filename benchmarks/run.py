@@ -41,6 +41,8 @@ BENCHMARKS = {
     "ir2i_speed": ("benchmarks.ir2i_speed",
                    "IR2I speed: dsr codec train / encode / decode from the command line, in-process throughput"),
     "fuzz": ("benchmarks.fuzz", "Fuzzing the decoders: mutated containers and full decodes"),
+    "bpg_check": ("benchmarks.bpg_check_cost",
+                  "BPG's check of untrusted files (a CABAC parse of the HEVC slices) beside its decode, 2048x1024"),
     "hostile": ("benchmarks.hostile_inputs",
                 "Hostile inputs: memory and time of every decoder on forged sizes, and of the server under abuse"),
     "paper_size": ("benchmarks.paper_size",
