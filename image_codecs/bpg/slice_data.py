@@ -217,7 +217,6 @@ class _Walker:
         if first_in_tile:
             return initial_states(header.slice_qp), [0] * 4
         if pps.entropy_coding_sync and (rs % cols == 0 or tile_of_rs[rs - 1] != tile_of_rs[rs]):
-            self.states, self.stat_coeff = initial_states(header.slice_qp), [0] * 4
             self._wpp_sync(rs, tile_of_rs)
             return self.states, self.stat_coeff
         if header.dependent:
@@ -373,7 +372,8 @@ class _Walker:
     def _coding_unit(self, x0: int, y0: int, log2: int) -> None:
         pic, pps, dec, states = self.pic, self.pps, self.dec, self.states
         size = 1 << log2
-        self.bypass = dec.decision(states, CONTEXT["cu_transquant_bypass_flag"]) if pps.transquant_bypass_enabled else 0
+        self.transquant_bypass = (dec.decision(states, CONTEXT["cu_transquant_bypass_flag"])
+                                  if pps.transquant_bypass_enabled else 0)
         nxn = log2 == pic.log2_min_cb and not dec.decision(states, CONTEXT["part_mode"])
         if not nxn and pic.pcm and pic.pcm[2] <= log2 <= pic.pcm[3] and dec.terminate():
             self._pcm_samples(log2)
@@ -470,7 +470,7 @@ class _Walker:
             if value:
                 dec.bypass()
             self.qp_delta_coded = True
-        if (self.header.cu_chroma_qp_offset_enabled and cbf_chroma and not self.bypass
+        if (self.header.cu_chroma_qp_offset_enabled and cbf_chroma and not self.transquant_bypass
                 and not self.chroma_qp_offset_coded):
             if dec.decision(states, CONTEXT["cu_chroma_qp_offset_flag"]):
                 index = 0
@@ -508,7 +508,7 @@ class _Walker:
     def _residual(self, log2: int, c: int, mode: int) -> None:
         pic, pps, dec, states = self.pic, self.pps, self.dec, self.states
         decision, bypass = dec.decision, dec.bypass
-        bypass_cu = self.bypass
+        bypass_cu = self.transquant_bypass
         skip = 0
         if pps.transform_skip_enabled and not bypass_cu and log2 <= pps.log2_max_transform_skip_size:
             skip = decision(states, CONTEXT["transform_skip_flag"] + (1 if c else 0))
