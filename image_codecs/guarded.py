@@ -6,8 +6,8 @@ shape exceeds its data, reads past the string and can stay in its overflow (Elia
 for good. ``decode`` runs the decode in a spawned process and kills it at the deadline.
 Codecs whose decoder can hang say so with ``Codec.decode_can_hang``; ``decode_untrusted``
 guards those, and runs each codec's ``check`` of the stream before its decode (``dsr codec
-decode`` uses it). ``call`` is the mechanism, for any picklable
-function (benchmarks run their cases through it).
+decode`` uses it). ``call`` is the mechanism, for any picklable function (benchmarks run their
+cases through it).
 """
 from __future__ import annotations
 
