@@ -8,7 +8,8 @@ predicts a mean and a scale for every element of y, coded with a Gaussian
 
 After training, ``prepare_for_compression()`` builds the range-coding tables (an explicit
 step, not a side effect of ``fit``); ``compress``/``decompress`` are ``tf.function``s with
-input signatures so a SavedModel exposes them.
+input signatures so a SavedModel exposes them, and so is ``entropy_round_trip``, the check of a
+stream's declared shape against its range-coded strings that the codec runs on untrusted bytes.
 """
 from __future__ import annotations
 
@@ -174,6 +175,23 @@ class MeanScaleHyperprior(tf.keras.Model):
         mean, index = self._hyper(z_hat, y_shape)
         y_hat = self.entropy_model.decompress(string[None], index, loc=mean)
         return self._synthesize_tiles(y_hat)[:x_shape[0], :x_shape[1], :]
+
+    @tf.function(input_signature=[tf.TensorSpec(shape=(), dtype=tf.string),
+                                  tf.TensorSpec(shape=(), dtype=tf.string),
+                                  tf.TensorSpec(shape=(2,), dtype=tf.int32)])
+    def entropy_round_trip(self, string, side_string, x_shape):
+        """Whether the strings are exactly what ``compress`` writes for the symbols they decode
+        to at shape ``x_shape``: range-decodes z and y as ``decompress`` does (no synthesis),
+        codes them again and compares. A shape other than the one the strings were coded at
+        reads too few symbols or symbols from past the strings' end, and codes to other bytes."""
+        y_shape = -(-x_shape // LATENT_DOWNSAMPLING)
+        z_shape = -(-y_shape // HYPER_DOWNSAMPLING)
+        z_hat = self.side_entropy_model.decompress(side_string[None], z_shape)
+        mean, index = self._hyper(z_hat, y_shape)
+        y_hat = self.entropy_model.decompress(string[None], index, loc=mean)
+        side_again = self.side_entropy_model.compress(z_hat)[0]
+        again = self.entropy_model.compress(y_hat, index, loc=mean)[0]
+        return tf.logical_and(tf.equal(side_again, side_string), tf.equal(again, string))
 
     def _synthesize_tiles(self, y_hat):
         """``self.synthesis(y_hat)[0]`` rounded to uint8, computed ``SYNTHESIS_TILE`` latent cells
