@@ -169,12 +169,17 @@ class MeanScaleHyperprior(tf.keras.Model):
                                   tf.TensorSpec(shape=(2,), dtype=tf.int32)])
     def decompress(self, string, side_string, x_shape):
         """Inverse of ``compress``: returns uint8 [H, W, 3]."""
+        y_hat, _, _, _ = self._range_decode(string, side_string, x_shape)
+        return self._synthesize_tiles(y_hat)[:x_shape[0], :x_shape[1], :]
+
+    def _range_decode(self, string, side_string, x_shape):
+        """The latents of the strings at image shape ``x_shape``: y_hat, z_hat and y's mean and
+        scale index."""
         y_shape = -(-x_shape // LATENT_DOWNSAMPLING)
         z_shape = -(-y_shape // HYPER_DOWNSAMPLING)
         z_hat = self.side_entropy_model.decompress(side_string[None], z_shape)
         mean, index = self._hyper(z_hat, y_shape)
-        y_hat = self.entropy_model.decompress(string[None], index, loc=mean)
-        return self._synthesize_tiles(y_hat)[:x_shape[0], :x_shape[1], :]
+        return self.entropy_model.decompress(string[None], index, loc=mean), z_hat, mean, index
 
     @tf.function(input_signature=[tf.TensorSpec(shape=(), dtype=tf.string),
                                   tf.TensorSpec(shape=(), dtype=tf.string),
@@ -184,11 +189,7 @@ class MeanScaleHyperprior(tf.keras.Model):
         to at shape ``x_shape``: range-decodes z and y as ``decompress`` does (no synthesis),
         codes them again and compares. A shape other than the one the strings were coded at
         reads too few symbols or symbols from past the strings' end, and codes to other bytes."""
-        y_shape = -(-x_shape // LATENT_DOWNSAMPLING)
-        z_shape = -(-y_shape // HYPER_DOWNSAMPLING)
-        z_hat = self.side_entropy_model.decompress(side_string[None], z_shape)
-        mean, index = self._hyper(z_hat, y_shape)
-        y_hat = self.entropy_model.decompress(string[None], index, loc=mean)
+        y_hat, z_hat, mean, index = self._range_decode(string, side_string, x_shape)
         side_again = self.side_entropy_model.compress(z_hat)[0]
         again = self.entropy_model.compress(y_hat, index, loc=mean)[0]
         return tf.logical_and(tf.equal(side_again, side_string), tf.equal(again, string))
