@@ -10,7 +10,7 @@ from __future__ import annotations
 from image_codecs.base import BitstreamError
 
 __all__ = ["BitReader", "BitWriter", "read_ue7", "write_ue7", "add_emulation_prevention",
-           "remove_emulation_prevention"]
+           "remove_emulation_prevention", "rbsp_and_removals"]
 
 
 def read_ue7(data: bytes, pos: int, what: str, max_bits: int = 32,
@@ -126,12 +126,20 @@ def add_emulation_prevention(rbsp: bytes) -> bytes:
 
 
 def remove_emulation_prevention(ebsp: bytes) -> bytes:
-    out = bytearray()
-    zeros = 0
-    for b in ebsp:
-        if zeros >= 2 and b == 3:
-            zeros = 0
-            continue
-        out.append(b)
-        zeros = zeros + 1 if b == 0 else 0
-    return bytes(out)
+    """The RBSP of a NAL unit: each 0x03 after 0x0000 dropped."""
+    return rbsp_and_removals(ebsp)[0]
+
+
+def rbsp_and_removals(ebsp: bytes) -> tuple[bytes, list[int]]:
+    """The RBSP of a NAL unit, and the RBSP positions right after each dropped emulation
+    prevention byte (where an RBSP byte sits in the NAL unit: its position plus the number of
+    those at or before it)."""
+    out, removed, start = bytearray(), [], 0
+    while True:
+        i = ebsp.find(b"\x00\x00\x03", start)
+        if i < 0:
+            out += ebsp[start:]
+            return bytes(out), removed
+        out += ebsp[start:i + 2]
+        removed.append(len(out))
+        start = i + 3

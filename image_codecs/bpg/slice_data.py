@@ -13,6 +13,7 @@ own fresh encodes skip it, callers taking files from outside (``guarded.decode_u
 """
 from __future__ import annotations
 
+from image_codecs.bitio import rbsp_and_removals, remove_emulation_prevention
 from image_codecs.bpg import BpgFormatError, container, hevc, residual_coding
 from image_codecs.bpg import slice_header as sh
 from image_codecs.bpg.cabac import CONTEXT, ArithmeticDecoder, RanOut, initial_states
@@ -482,12 +483,12 @@ def check(f: container.BpgFile) -> None:
             continue  # alpha (layer 1) NAL units are not decoded
         kind = hevc.nal_type(nal)
         if kind == hevc.NAL_PPS:
-            pps = sh.parse_pps(sh.rbsp_with_positions(nal)[0])
+            pps = sh.parse_pps(remove_emulation_prevention(nal))
             pps_by_id[pps.pps_id] = pps
             continue
         if kind not in _VCL_TYPES:
             continue
-        rbsp, removed = sh.rbsp_with_positions(nal)
+        rbsp, removed = rbsp_and_removals(nal)
         header = sh.parse_slice_header(rbsp, kind, pps_by_id, picture.ctbs, picture.sao, picture.chroma, independent)
         if header.first_in_picture != (next_ts == 0):
             raise BpgFormatError("HEVC payload holds more than one picture" if next_ts else

@@ -13,7 +13,7 @@ import dataclasses
 from image_codecs.bitio import BitReader
 from image_codecs.bpg import BpgFormatError
 
-__all__ = ["Pps", "SliceHeader", "parse_pps", "parse_slice_header", "rbsp_with_positions", "nal_index"]
+__all__ = ["Pps", "SliceHeader", "parse_pps", "parse_slice_header", "nal_index"]
 
 _LOG2_MAX_POC_LSB = 8  # hevc.build_sps: log2_max_pic_order_cnt_lsb_minus4 = 4
 SLICE_I = 2
@@ -68,22 +68,9 @@ class SliceHeader:
     data_start: int = 0  # the RBSP byte where the slice segment data begins
 
 
-def rbsp_with_positions(nal: bytes) -> tuple[bytes, list[int]]:
-    """The RBSP of a NAL unit, and the RBSP positions right after each removed emulation
-    prevention byte (for ``nal_index``)."""
-    out, removed, start = bytearray(), [], 0
-    while True:
-        i = nal.find(b"\x00\x00\x03", start)
-        if i < 0:
-            out += nal[start:]
-            return bytes(out), removed
-        out += nal[start:i + 2]
-        removed.append(len(out))
-        start = i + 3
-
-
 def nal_index(removed: list[int], rbsp_pos: int) -> int:
-    """Where RBSP byte ``rbsp_pos`` sits in the NAL unit (emulation prevention bytes counted)."""
+    """Where RBSP byte ``rbsp_pos`` sits in the NAL unit (emulation prevention bytes counted;
+    ``removed`` from ``bitio.rbsp_and_removals``)."""
     return rbsp_pos + bisect.bisect_right(removed, rbsp_pos)
 
 

@@ -167,3 +167,12 @@ def test_files_interoperate_with_libbpg_both_ways(rng, tmp_path):
     np.testing.assert_array_equal(builtin.decode(libbpg.encode(image)), libbpg.decode(libbpg.encode(image)))
     ours = builtin.encode(image)
     np.testing.assert_array_equal(libbpg.decode(ours), builtin.decode(ours))
+
+
+def test_emulation_prevention_round_trip_and_the_positions_of_dropped_bytes():
+    from image_codecs.bitio import add_emulation_prevention, rbsp_and_removals  # pylint: disable=g-import-not-at-top
+    rbsp = b"\x00\x00\x01\x07\x00\x00\x00\x00\x03\x05"
+    ebsp = add_emulation_prevention(rbsp)
+    assert ebsp == b"\x00\x00\x03\x01\x07\x00\x00\x03\x00\x00\x03\x03\x05"
+    again, removed = rbsp_and_removals(ebsp)
+    assert again == rbsp and removed == [2, 6, 8]  # RBSP bytes 2, 6 and 8 each follow a dropped 0x03
