@@ -125,7 +125,7 @@ class _Walker:
         dec = ArithmeticDecoder(rbsp, header.data_start)
         substream_starts = [header.data_start]
         rs = ts_to_rs[ts]
-        self.states, self.stat_coeff = self._initial_contexts(header, pps, rs, ts, ts_to_rs, tile_of_rs)
+        self._start_contexts(rs, ts, ts_to_rs, tile_of_rs, segment_start=True)
         cols = pic.ctb_cols
         while True:
             self.dec = dec
@@ -152,49 +152,50 @@ class _Walker:
                 raise BpgFormatError(f"HEVC slice data goes on past the last of the {pic.ctbs} CTBs of the "
                                      f"{pic.width}x{pic.height} picture its header declares")
             rs = ts_to_rs[ts]
-            new_tile = tile_of_rs[rs] != tile_of_rs[ts_to_rs[ts - 1]]
-            row_start = pps.entropy_coding_sync and (rs % cols == 0 or tile_of_rs[rs - 1] != tile_of_rs[rs])
-            if (pps.tiles_enabled and new_tile) or row_start:
+            if ((pps.tiles_enabled and self._tile_start(ts, ts_to_rs, tile_of_rs))
+                    or (pps.entropy_coding_sync and self._row_start(rs, tile_of_rs))):
                 if not dec.terminate():
                     raise BpgFormatError(f"HEVC: end_of_subset_one_bit is 0 after CTB {ts - 1}")
                 dec = ArithmeticDecoder(rbsp, -(-dec.bits_read() // 8))
                 substream_starts.append(dec.start)
-                if new_tile:
-                    self.states, self.stat_coeff = initial_states(header.slice_qp), [0] * 4
-                else:
-                    self._wpp_sync(rs, tile_of_rs)
+                self._start_contexts(rs, ts, ts_to_rs, tile_of_rs, segment_start=False)
         if pps.dependent_slice_segments_enabled:
             self.ds_saved = (list(self.states), list(self.stat_coeff))
         self._check_end(dec, rbsp, ts)
         self._check_entry_points(header, removed, substream_starts)
         return ts
 
-    def _initial_contexts(self, header, pps, rs, ts, ts_to_rs, tile_of_rs):
-        """Contexts at the start of a slice segment's data (9.3.1)."""
-        cols = self.pic.ctb_cols
-        first_in_tile = ts == 0 or tile_of_rs[rs] != tile_of_rs[ts_to_rs[ts - 1]]
-        if first_in_tile:
-            return initial_states(header.slice_qp), [0] * 4
-        if pps.entropy_coding_sync and (rs % cols == 0 or tile_of_rs[rs - 1] != tile_of_rs[rs]):
-            self._wpp_sync(rs, tile_of_rs)
-            return self.states, self.stat_coeff
-        if header.dependent:
+    @staticmethod
+    def _tile_start(ts: int, ts_to_rs: list[int], tile_of_rs: list[int]) -> bool:
+        return ts == 0 or tile_of_rs[ts_to_rs[ts]] != tile_of_rs[ts_to_rs[ts - 1]]
+
+    def _row_start(self, rs: int, tile_of_rs: list[int]) -> bool:
+        """Whether CTB ``rs`` starts a CTB row of its tile (a wavefront substream)."""
+        return rs % self.pic.ctb_cols == 0 or tile_of_rs[rs - 1] != tile_of_rs[rs]
+
+    def _start_contexts(self, rs: int, ts: int, ts_to_rs: list[int], tile_of_rs: list[int],
+                        segment_start: bool) -> None:
+        """The contexts of CTB ``rs`` that starts a tile, a wavefront row or (``segment_start``)
+        a slice segment (9.3.1): initial ones in a new tile; in a new row, those stored after the
+        CTB above-right when it is available (same slice, same tile); at a dependent segment,
+        those its previous segment ended with; otherwise initial ones."""
+        saved = None
+        if self._tile_start(ts, ts_to_rs, tile_of_rs):
+            pass
+        elif self.pps.entropy_coding_sync and self._row_start(rs, tile_of_rs):
+            cols = self.pic.ctb_cols
+            above_right = rs - cols + 1
+            if (rs >= cols and (rs % cols) + 1 < cols and self.ctb_slice[above_right] == self.slice_addr
+                    and tile_of_rs[above_right] == tile_of_rs[rs]):
+                saved = self.wpp_saved
+        elif segment_start and self.header.dependent:
             if self.ds_saved is None:
                 raise BpgFormatError("a dependent slice segment follows no slice segment")
-            return list(self.ds_saved[0]), list(self.ds_saved[1])
-        return initial_states(header.slice_qp), [0] * 4
-
-    def _wpp_sync(self, rs: int, tile_of_rs: list[int]) -> None:
-        """Contexts of a CTB row's first CTB: those stored after the CTB above-right, when that
-        CTB is available (same slice, same tile), else initial ones (9.3.1)."""
-        pic = self.pic
-        cols = pic.ctb_cols
-        above_right = rs - cols + 1
-        if (rs >= cols and (rs % cols) + 1 < cols and self.ctb_slice[above_right] == self.slice_addr
-                and tile_of_rs[above_right] == tile_of_rs[rs] and self.wpp_saved is not None):
-            self.states, self.stat_coeff = list(self.wpp_saved[0]), list(self.wpp_saved[1])
-        else:
+            saved = self.ds_saved
+        if saved is None:
             self.states, self.stat_coeff = initial_states(self.header.slice_qp), [0] * 4
+        else:
+            self.states, self.stat_coeff = list(saved[0]), list(saved[1])
 
     def _check_end(self, dec: ArithmeticDecoder, rbsp: bytes, ts: int) -> None:
         """The last bit read must be the RBSP's stop bit; only zeros (cabac_zero_words) follow."""
