@@ -139,7 +139,7 @@ class MshCodec(Codec):
         (the model's ``entropy_round_trip``): a shape they were not coded at gives other bytes
         and a ``BitstreamError``, where ``decode`` would return garbage of that shape. Runs no
         synthesis. Models exported without the function (or by other tools) are not checked."""
-        tensors = self._tensors(data)
+        tensors, shape = self._tensors(data)
         model = _load(self.model_path)
         if not callable(getattr(model, "entropy_round_trip", None)):
             return
@@ -150,22 +150,23 @@ class MshCodec(Codec):
         except Exception as e:  # pylint: disable=broad-except  # TF's errors on corrupt range-coded data
             raise BitstreamError(f"msh: cannot range-decode: {type(e).__name__}: {str(e)[:200]}") from e
         if not same:
-            shapes = [t for t in tensors if not isinstance(t, bytes)]
-            shape = f"{int(shapes[0][1])}x{int(shapes[0][0])}" if shapes and len(shapes[0]) == 2 else "declared"
-            raise BitstreamError(f"msh: the range-coded data does not code the {shape} image the stream declares "
+            size = f"{shape[1]}x{shape[0]}" if shape else "declared"
+            raise BitstreamError(f"msh: the range-coded data does not code the {size} image the stream declares "
                                  "(decoding it again and coding the result gives other bytes)")
 
     @staticmethod
-    def _tensors(data: bytes) -> list:
-        """The stream's tensors, its declared (height, width) checked against the pixel budget."""
+    def _tensors(data: bytes) -> tuple[list, tuple[int, int] | None]:
+        """The stream's tensors and its declared (height, width), checked against the pixel budget."""
         tensors = unpack(data)
         shapes = [t for t in tensors if not isinstance(t, bytes)]
-        if shapes and len(shapes[0]) == 2:  # the image's (height, width), as compress wrote it
-            pixel_budget.check(int(shapes[0][1]), int(shapes[0][0]), "msh")
-        return tensors
+        if not shapes or len(shapes[0]) != 2:
+            return tensors, None
+        height, width = int(shapes[0][0]), int(shapes[0][1])  # the image's shape, as compress wrote it
+        pixel_budget.check(width, height, "msh")
+        return tensors, (height, width)
 
     def decode(self, data: bytes) -> np.ndarray:
-        tensors = self._tensors(data)
+        tensors, _ = self._tensors(data)
         try:
             image = _load(self.model_path).decompress(*tensors)
         except (TypeError, ValueError) as e:
