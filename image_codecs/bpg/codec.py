@@ -8,7 +8,7 @@ import numpy as np
 
 from image_codecs import external
 from image_codecs.base import Codec, QualityRange, check_image
-from image_codecs.bpg import container, decoder, encoder, slice_data
+from image_codecs.bpg import container, decoder, encoder
 from image_codecs.registry import register
 from image_datasets import pixel_budget
 
@@ -70,6 +70,8 @@ class BpgCodec(Codec):
     def check(self, data: bytes) -> None:
         """Parses the HEVC slice data (``slice_data.check``): a header whose size disagrees with
         the payload raises ``BpgFormatError``, where both decoders would return garbage."""
+        from image_codecs.bpg import slice_data  # pylint: disable=g-import-not-at-top  # only untrusted decodes need it
+
         slice_data.check(container.parse(data))
 
     def decode(self, data: bytes) -> np.ndarray:
