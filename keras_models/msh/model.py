@@ -13,11 +13,13 @@ stream's declared shape against its range-coded strings that the codec runs on u
 """
 from __future__ import annotations
 
+import contextlib
 import math
 
 import tensorflow as tf
 import tensorflow_compression as tfc
 
+from keras_models.msh import range_padding
 from keras_models.msh.config import MshConfig
 
 __all__ = ["MeanScaleHyperprior", "LATENT_DOWNSAMPLING", "HYPER_DOWNSAMPLING"]
@@ -172,14 +174,21 @@ class MeanScaleHyperprior(tf.keras.Model):
         y_hat, _, _, _ = self._range_decode(string, side_string, x_shape)
         return self._synthesize_tiles(y_hat)[:x_shape[0], :x_shape[1], :]
 
-    def _range_decode(self, string, side_string, x_shape):
+    def _range_decode(self, string, side_string, x_shape, padded=False):
         """The latents of the strings at image shape ``x_shape``: y_hat, z_hat and y's mean and
-        scale index."""
+        scale index. ``padded``: decode the strings as ``range_padding.pad`` extends them, which
+        ends on any bytes (tfc's all-bytes-read check is then off)."""
         y_shape = -(-x_shape // LATENT_DOWNSAMPLING)
         z_shape = -(-y_shape // HYPER_DOWNSAMPLING)
-        z_hat = self.side_entropy_model.decompress(side_string[None], z_shape)
-        mean, index = self._hyper(z_hat, y_shape)
-        return self.entropy_model.decompress(string[None], index, loc=mean), z_hat, mean, index
+        if padded:
+            side_string = range_padding.pad(side_string, tf.reduce_prod(z_shape) * self.config.hyperprior_depth)
+            string = range_padding.pad(string, tf.reduce_prod(y_shape) * self.config.latent_depth)
+        with range_padding.without_sanity_check(self.side_entropy_model, self.entropy_model) if padded \
+                else contextlib.nullcontext():
+            z_hat = self.side_entropy_model.decompress(side_string[None], z_shape)
+            mean, index = self._hyper(z_hat, y_shape)
+            y_hat = self.entropy_model.decompress(string[None], index, loc=mean)
+        return y_hat, z_hat, mean, index
 
     @tf.function(input_signature=[tf.TensorSpec(shape=(), dtype=tf.string),
                                   tf.TensorSpec(shape=(), dtype=tf.string),
@@ -188,11 +197,17 @@ class MeanScaleHyperprior(tf.keras.Model):
         """Whether the strings are exactly what ``compress`` writes for the symbols they decode
         to at shape ``x_shape``: range-decodes z and y as ``decompress`` does (no synthesis),
         codes them again and compares. A shape other than the one the strings were coded at
-        reads too few symbols or symbols from past the strings' end, and codes to other bytes."""
-        y_hat, z_hat, mean, index = self._range_decode(string, side_string, x_shape)
-        side_again = self.side_entropy_model.compress(z_hat)[0]
-        again = self.entropy_model.compress(y_hat, index, loc=mean)[0]
-        return tf.logical_and(tf.equal(side_again, side_string), tf.equal(again, string))
+        reads too few symbols or symbols from past the strings' end, and codes to other bytes.
+        Ends on any bytes: the decode reads the strings padded (``range_padding``), and symbols
+        no encoder could have written are refused before they are coded again."""
+        y_hat, z_hat, mean, index = self._range_decode(string, side_string, x_shape, padded=True)
+
+        def same_bytes():
+            side_again = self.side_entropy_model.compress(z_hat)[0]
+            again = self.entropy_model.compress(y_hat, index, loc=mean)[0]
+            return tf.logical_and(tf.equal(side_again, side_string), tf.equal(again, string))
+
+        return tf.cond(range_padding.codable(z_hat, y_hat - mean), same_bytes, lambda: tf.constant(False))
 
     def _synthesize_tiles(self, y_hat):
         """``self.synthesis(y_hat)[0]`` rounded to uint8, computed ``SYNTHESIS_TILE`` latent cells

@@ -1,4 +1,10 @@
 """MSH: structure, compression consistent with quantization, SavedModel round trip, codec."""
+import pathlib
+import select
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -105,6 +111,58 @@ def test_a_shape_the_strings_were_not_coded_at_is_refused_by_the_check(trained):
             codec.check(msh_codec.pack(tensors))
     tensors[-1] = np.array([91, 71], np.int32)  # the same latent grid: a crop of the same coded image
     codec.check(msh_codec.pack(tensors))
+
+
+# A child checks forged streams, one a line; the parent stops it when an answer is late.
+_CHECK_FILES = textwrap.dedent("""
+    import sys
+    from image_codecs import msh
+    from image_codecs.base import BitstreamError
+    codec = msh.MshCodec(1, model=sys.argv[1])
+    for name in sys.argv[2:]:
+        with open(name, "rb") as f:
+            data = f.read()
+        try:
+            codec.check(data)
+            print("accepted", flush=True)
+        except BitstreamError:
+            print("refused", flush=True)
+""")
+
+
+@pytest.mark.slow
+def test_the_check_answers_on_forged_strings_where_range_decoding_loops_forever(trained, tmp_path):
+    """600 streams of random strings at random shapes. Read as they are, some keep
+    tensorflow-compression's range decoder looping for good: a check without the padding gave
+    no answer from the 173rd on."""
+    _, path = trained
+    rng = np.random.default_rng(0)
+    rng.integers(0, 256, (8, 64, 64, 3), dtype=np.uint8)  # the fixture's training images
+    string, side, shape = msh_codec.unpack(msh_codec.MshCodec(1, model=path).encode(
+        rng.integers(0, 256, (64, 48, 3), dtype=np.uint8)))
+    files = [tmp_path / "genuine.msh"]
+    files[0].write_bytes(msh_codec.pack([string, side, shape]))
+    for i in range(600):
+        r = np.random.default_rng([7, i])
+        forged = r.integers(0, 256, int(r.integers(1, 300)), dtype=np.uint8).tobytes()
+        forged_side = side if r.random() < 0.5 else r.integers(0, 256, int(r.integers(1, 40)), dtype=np.uint8).tobytes()
+        forged_shape = np.array([r.integers(1, 400), r.integers(1, 400)], np.int32)
+        files.append(tmp_path / f"{i}.msh")
+        files[-1].write_bytes(msh_codec.pack([forged, forged_side, forged_shape]))
+    child = subprocess.Popen([sys.executable, "-c", _CHECK_FILES, path, *map(str, files)], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True, cwd=pathlib.Path(__file__).parents[3])
+    answers = []
+    try:
+        while len(answers) < len(files):
+            ready, _, _ = select.select([child.stdout], [], [], 120)
+            line = child.stdout.readline() if ready else ""
+            assert line, f"no answer on forged stream {len(answers) - 1} within 120 s"
+            answers.append(line.strip())
+    finally:
+        child.kill()
+        child.wait()
+    assert answers[0] == "accepted"
+    assert answers[1:].count("refused") >= 590, answers.count("accepted")
 
 
 @pytest.mark.slow
