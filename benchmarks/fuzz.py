@@ -4,7 +4,8 @@ codec; each input must be decoded or refused with a format or pixel-budget error
 clean refusals, successes, crashes (any other exception) and hangs (an input over 10 s), and
 the process's peak memory.
 
-``mutations`` is the generator the fuzz tests use with a few thousand inputs.
+``mutations`` is the generator the fuzz tests use with a few thousand inputs, and
+``forged_msh_streams`` the one of the MSH check's test.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import numpy as np
 
 from image_codecs.bitio import write_ue7
 
-__all__ = ["run", "mutations"]
+__all__ = ["run", "mutations", "forged_msh_streams"]
 
 BPG_VECTOR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "data", "bpg",
                           "gray_120x90_q30.bpg")
@@ -47,6 +48,18 @@ def mutations(data: bytes, count: int, seed: int, size_offsets=()):
             pos = size_offsets[i % len(size_offsets)]
             b[pos:pos + 1] = write_ue7(int(rng.choice([0, 1, 4096, 16384, 1 << 20, (1 << 31) + 5])))
         yield bytes(b)
+
+
+def forged_msh_streams(side: bytes, count: int, seed: int):
+    """``count`` MSH streams of random bytes for the latent string, at random shapes up to
+    400x400; half carry ``side`` (a genuine side string), half random bytes. Read as they are,
+    some keep tensorflow-compression's range decoder looping for good."""
+    from image_codecs import msh  # pylint: disable=g-import-not-at-top
+    for i in range(count):
+        r = np.random.default_rng([seed, i])
+        string = r.integers(0, 256, int(r.integers(1, 300)), dtype=np.uint8).tobytes()
+        side_string = side if r.random() < 0.5 else r.integers(0, 256, int(r.integers(1, 40)), dtype=np.uint8).tobytes()
+        yield msh.pack([string, side_string, np.array([r.integers(1, 400), r.integers(1, 400)], np.int32)])
 
 
 def _fuzz(name: str, fn, inputs) -> dict:
@@ -79,7 +92,7 @@ def run(images: int = 100_000) -> list[dict]:
     import tensorflow as tf  # pylint: disable=g-import-not-at-top
     from PIL import Image  # pylint: disable=g-import-not-at-top
 
-    from image_codecs import ir2i, msh, registry  # pylint: disable=g-import-not-at-top
+    from image_codecs import guarded, ir2i, msh, registry  # pylint: disable=g-import-not-at-top
     from image_codecs.bpg import container, decoder as bpg_decoder, slice_data  # pylint: disable=g-import-not-at-top
     from image_datasets import pixel_budget  # pylint: disable=g-import-not-at-top
     from keras_models.ir2i import (config as ic, export as ir2i_export,  # pylint: disable=g-import-not-at-top
@@ -120,6 +133,9 @@ def run(images: int = 100_000) -> list[dict]:
         msh_export.export(model, os.path.join(tmp, "msh"))
         codec = registry.make_codec("msh", 1, model=os.path.join(tmp, "msh"))
         rows.append(_fuzz("MSH full decode", codec.decode, mutations(codec.encode(image), decodes, 6, (5, 6))))
+        side = msh.unpack(codec.encode(image))[1]
+        rows.append(_fuzz("MSH check + decode (random strings, shapes)", lambda data: guarded.checked_decode(codec, data),
+                          forged_msh_streams(side, decodes, 9)))
         ir2i_model = ir2i_training.train(ic.preset("ir2i-tiny", stages=2), data, 2)
         ir2i_export.export(ir2i_model, os.path.join(tmp, "ir2i"))
         codec = registry.make_codec("ir2i", 2, model=os.path.join(tmp, "ir2i"))

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from benchmarks import fuzz
 from image_codecs import msh as msh_codec
 from image_codecs.base import BitstreamError
 from keras_models.msh import config as msh_config, export as msh_export, model as msh_model, training
@@ -140,15 +141,9 @@ def test_the_check_answers_on_forged_strings_where_range_decoding_loops_forever(
     rng.integers(0, 256, (8, 64, 64, 3), dtype=np.uint8)  # the fixture's training images
     string, side, shape = msh_codec.unpack(msh_codec.MshCodec(1, model=path).encode(
         rng.integers(0, 256, (64, 48, 3), dtype=np.uint8)))
-    files = [tmp_path / "genuine.msh"]
-    files[0].write_bytes(msh_codec.pack([string, side, shape]))
-    for i in range(600):
-        r = np.random.default_rng([7, i])
-        forged = r.integers(0, 256, int(r.integers(1, 300)), dtype=np.uint8).tobytes()
-        forged_side = side if r.random() < 0.5 else r.integers(0, 256, int(r.integers(1, 40)), dtype=np.uint8).tobytes()
-        forged_shape = np.array([r.integers(1, 400), r.integers(1, 400)], np.int32)
-        files.append(tmp_path / f"{i}.msh")
-        files[-1].write_bytes(msh_codec.pack([forged, forged_side, forged_shape]))
+    files = [tmp_path / "genuine.msh"] + [tmp_path / f"{i}.msh" for i in range(600)]
+    for name, data in zip(files, [msh_codec.pack([string, side, shape]), *fuzz.forged_msh_streams(side, 600, 7)]):
+        name.write_bytes(data)
     child = subprocess.Popen([sys.executable, "-c", _CHECK_FILES, path, *map(str, files)], stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL, text=True, cwd=pathlib.Path(__file__).parents[3])
     answers = []
