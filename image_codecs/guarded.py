@@ -3,7 +3,10 @@
 Decoders run native code that no Python timeout can interrupt. One of them loops forever on
 hostile input: tensorflow-compression's range decoder, given an MSH stream whose declared
 shape exceeds its data, reads past the string and can stay in its overflow (Elias-gamma) loop
-for good. ``decode`` runs the decode in a spawned process and kills it at the deadline.
+for good. MSH's ``check`` no longer can (see ``keras_models.msh.range_padding``), and what it
+passes decodes to an end; the deadline remains for its ``decode`` alone, for models exported
+before that check, and for slow decodes. ``decode`` runs the decode in a spawned process and
+kills it at the deadline.
 Codecs whose decoder can hang say so with ``Codec.decode_can_hang``; ``decode_untrusted``
 guards those, and runs each codec's ``check`` of the stream before its decode (``dsr codec
 decode`` uses it). ``call`` is the mechanism, for any picklable function (benchmarks run their

@@ -106,8 +106,10 @@ class MshCodec(Codec):
     """
 
     quality_range = QualityRange(1, 16, higher_is_better=True)
-    # tensorflow-compression's range decoder, reading past a string whose declared shape is too
-    # large, can stay in its overflow loop for good (benchmarks.hostile_inputs reproduces it).
+    # tensorflow-compression's range decoder, reading past the end of a forged string, can stay
+    # in its overflow loop for good. ``check`` cannot (it decodes the strings padded, see
+    # keras_models.msh.range_padding) and passes only streams the decoder finishes, so a checked
+    # decode ends; ``decode`` alone, and models exported before the padded check, need the deadline.
     decode_can_hang = True
 
     def __init__(self, quality: float = 1, model: str | None = None):
@@ -137,8 +139,9 @@ class MshCodec(Codec):
     def check(self, data: bytes) -> None:
         """Range-decodes the stream's strings at its declared shape and codes them again
         (the model's ``entropy_round_trip``): a shape they were not coded at gives other bytes
-        and a ``BitstreamError``, where ``decode`` would return garbage of that shape. Runs no
-        synthesis. Models exported without the function (or by other tools) are not checked."""
+        and a ``BitstreamError``, where ``decode`` would return garbage of that shape or never
+        return. Runs no synthesis, and ends on any bytes. Models exported without the function
+        (or by other tools) are not checked."""
         tensors, shape = self._tensors(data)
         model = _load(self.model_path)
         if not callable(getattr(model, "entropy_round_trip", None)):
