@@ -182,8 +182,8 @@ class MeanScaleHyperprior(tf.keras.Model):
         z_shape = -(-y_shape // HYPER_DOWNSAMPLING)
         if padded:
             side_string = range_padding.pad(side_string, tf.reduce_prod(z_shape) * self.config.hyperprior_depth)
-        with range_padding.without_sanity_check(self.side_entropy_model, self.entropy_model) if padded \
-                else contextlib.nullcontext():
+        unchecked = range_padding.without_sanity_check(self.side_entropy_model, self.entropy_model)
+        with unchecked if padded else contextlib.nullcontext():
             z_hat = self.side_entropy_model.decompress(side_string[None], z_shape)
             mean, index = self._hyper(z_hat, y_shape)
             if padded:  # built from index's size, so after the hyper-synthesis has freed its activations

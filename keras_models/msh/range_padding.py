@@ -10,10 +10,10 @@ a value of 2**30 or more never leaves its Elias-gamma loop, and writes bytes as 
 ``pad`` appends to a string ``GAP`` zero bytes and then ``0xFF`` bytes, enough for every
 symbol the decode is asked for:
 - A genuine string decodes to the same symbols. Its encoder ends with a value whose trailing
-  zeros it leaves out, and the decoder's last 32-bit window ends at most a few bytes past the
-  string (4, plus 2 for each 16-bit carry still pending, of which a string has one or two in
-  practice); bytes past ``GAP`` lie below that window and cannot move the value out of the
-  last interval, so no decision changes.
+  zeros it leaves out, and the decoder's last 32-bit window ends at most 4 bytes past the
+  string, plus 2 for each 16-bit carry still pending at the end (``GAP`` leaves room for 30);
+  bytes below that window cannot move the value out of the last interval, so no decision
+  changes. Without the gap, ``0xFF`` bytes right after the string do change some.
 - A forged string's decode ends. In the ``0xFF`` bytes a unary prefix ends within 32 bits (the
   window's, then ones), so its value has at most 33 bits; an escape costs at most 2 bytes for
   its symbol and 7 renormalisations of 2 bytes for the rest, a plain symbol at most 2 bytes.
