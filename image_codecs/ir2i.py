@@ -233,15 +233,17 @@ class Ir2iCodec(Codec):
             block = np.frombuffer(data, np.uint8, header.block_bytes, offset + s * header.block_bytes)
             signs = np.unpackbits(block)[:count].astype(np.float32) * 2 - 1
             bits[:, :, s] = signs.reshape(rows, cols, side, side, c.bits)
-        out = np.zeros((rows, cols, p, p, 3), np.float32)
+        # Patches go into the picture as uint8 as their wavefront is decoded: a float picture
+        # and its conversion at the end were four times the output's memory, each.
+        out = np.zeros((rows * p, cols * p, 3), np.uint8)
 
         def step(cells, contexts):
             codes = np.stack([bits[i, j] for i, j in cells])
             images = self._call(self.module.decode_patches, contexts, codes)["images"]
-            for (i, j), image in zip(cells, images[:, k - 1]):
-                out[i, j] = image
+            pixels = np.clip(np.round((images[:, k - 1] + 1.0) * 127.5), 0, 255).astype(np.uint8)
+            for (i, j), patch in zip(cells, pixels):
+                out[i * p:(i + 1) * p, j * p:(j + 1) * p] = patch
             return images[:, c.context_stage - 1]
 
         self._run(rows, cols, step)
-        image = out.transpose(0, 2, 1, 3, 4).reshape(rows * p, cols * p, 3)[:header.height, :header.width]
-        return np.clip(np.round((image + 1.0) * 127.5), 0, 255).astype(np.uint8)
+        return np.ascontiguousarray(out[:header.height, :header.width])
