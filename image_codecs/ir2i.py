@@ -233,8 +233,8 @@ class Ir2iCodec(Codec):
             block = np.frombuffer(data, np.uint8, header.block_bytes, offset + s * header.block_bytes)
             signs = np.unpackbits(block)[:count].astype(np.float32) * 2 - 1
             bits[:, :, s] = signs.reshape(rows, cols, side, side, c.bits)
-        # Patches go into the picture as uint8 as their wavefront is decoded: a float picture
-        # and its conversion at the end were four times the output's memory, each.
+        # Patches go into the picture as uint8 as their wavefront is decoded: a float32 picture,
+        # and each step of converting it at the end, took four times the output's memory.
         out = np.zeros((rows * p, cols * p, 3), np.uint8)
 
         def step(cells, contexts):
