@@ -143,16 +143,9 @@ class MshCodec(Codec):
         return. Runs no synthesis, and ends on any bytes. Models exported without the function
         (or by other tools) are not checked."""
         tensors, shape = self._tensors(data)
-        model = _load(self.model_path)
-        if not callable(getattr(model, "entropy_round_trip", None)):
+        if not callable(getattr(_load(self.model_path), "entropy_round_trip", None)):
             return
-        try:
-            same = bool(model.entropy_round_trip(*tensors))
-        except (TypeError, ValueError) as e:
-            raise BitstreamError(f"msh: bitstream does not fit the model's entropy_round_trip: {e}") from e
-        except Exception as e:  # pylint: disable=broad-except  # TF's errors on corrupt range-coded data
-            raise BitstreamError(f"msh: cannot range-decode: {type(e).__name__}: {str(e)[:200]}") from e
-        if not same:
+        if not bool(self._run("entropy_round_trip", "range-decode", tensors)):
             size = f"{shape[1]}x{shape[0]}" if shape else "declared"
             raise BitstreamError(f"msh: the range-coded data does not code the {size} image the stream declares "
                                  "(decoding it again and coding the result gives other bytes)")
@@ -168,15 +161,18 @@ class MshCodec(Codec):
         pixel_budget.check(width, height, "msh")
         return tensors, (height, width)
 
-    def decode(self, data: bytes) -> np.ndarray:
-        tensors, _ = self._tensors(data)
+    def _run(self, function: str, action: str, tensors: list):
+        """The model's ``function`` on the stream's tensors; TF's errors on tensors that do not fit
+        it, or on corrupt range-coded data, as ``BitstreamError`` naming ``action``."""
         try:
-            image = _load(self.model_path).decompress(*tensors)
+            return getattr(_load(self.model_path), function)(*tensors)
         except (TypeError, ValueError) as e:
-            raise BitstreamError(f"msh: bitstream does not fit the model's decompress: {e}") from e
-        except Exception as e:  # TF raises InvalidArgumentError etc. on corrupt range-coded data.
-            raise BitstreamError(f"msh: cannot decompress: {type(e).__name__}: {str(e)[:200]}") from e
-        image = np.asarray(image)
+            raise BitstreamError(f"msh: bitstream does not fit the model's {function}: {e}") from e
+        except Exception as e:  # pylint: disable=broad-except  # TF raises InvalidArgumentError etc.
+            raise BitstreamError(f"msh: cannot {action}: {type(e).__name__}: {str(e)[:200]}") from e
+
+    def decode(self, data: bytes) -> np.ndarray:
+        image = np.asarray(self._run("decompress", "decompress", self._tensors(data)[0]))
         if image.dtype != np.uint8:
             image = np.clip(np.round(image), 0, 255).astype(np.uint8)
         return image
