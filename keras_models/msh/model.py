@@ -22,7 +22,7 @@ import tensorflow_compression as tfc
 from keras_models.msh import range_padding
 from keras_models.msh.config import MshConfig
 
-__all__ = ["MeanScaleHyperprior", "LATENT_DOWNSAMPLING", "HYPER_DOWNSAMPLING"]
+__all__ = ["MeanScaleHyperprior", "latent_entropy_model", "LATENT_DOWNSAMPLING", "HYPER_DOWNSAMPLING"]
 
 # The strides of the analysis transform's four convolutions and of the hyper-analysis' three;
 # the latent y is their product smaller than the image, z that much smaller than y.
@@ -83,6 +83,17 @@ def hyper_synthesis_transform(c: MshConfig) -> tf.keras.Sequential:
     ], name="hyper_synthesis")
 
 
+def latent_entropy_model(config: MshConfig, compression: bool) -> tfc.LocationScaleIndexedEntropyModel:
+    """The entropy model of y: a Gaussian at each element's mean, its scale one of
+    ``num_scales`` log-spaced from ``scale_min`` to ``scale_max`` (its range-coding tables depend
+    on nothing trained)."""
+    offset = math.log(config.scale_min)
+    factor = (math.log(config.scale_max) - math.log(config.scale_min)) / (config.num_scales - 1)
+    return tfc.LocationScaleIndexedEntropyModel(tfc.NoisyNormal, config.num_scales,
+                                                lambda i: tf.math.exp(offset + factor * i),
+                                                coding_rank=3, compression=compression)
+
+
 class MeanScaleHyperprior(tf.keras.Model):
     """MSH; ``call(x)`` returns ``(x_hat, bpp, mse)`` for a float batch ``[B, H, W, 3]`` in 0..255."""
 
@@ -94,15 +105,11 @@ class MeanScaleHyperprior(tf.keras.Model):
         self.hyper_analysis = hyper_analysis_transform(config)
         self.hyper_synthesis = hyper_synthesis_transform(config)
         self.hyperprior = tfc.NoisyDeepFactorized(batch_shape=[config.hyperprior_depth])
-        offset = math.log(config.scale_min)
-        factor = (math.log(config.scale_max) - math.log(config.scale_min)) / (config.num_scales - 1)
-        self._scale_fn = lambda i: tf.math.exp(offset + factor * i)
         self._build_entropy_models(compression=False)
         self.build((None, None, None, 3))
 
     def _build_entropy_models(self, compression: bool) -> None:
-        self.entropy_model = tfc.LocationScaleIndexedEntropyModel(
-            tfc.NoisyNormal, self.config.num_scales, self._scale_fn, coding_rank=3, compression=compression)
+        self.entropy_model = latent_entropy_model(self.config, compression)
         self.side_entropy_model = tfc.ContinuousBatchedEntropyModel(
             self.hyperprior, coding_rank=3, compression=compression)
 

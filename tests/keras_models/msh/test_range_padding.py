@@ -1,6 +1,5 @@
 """Range padding: genuine strings decode to the same symbols padded; forged strings that keep
 tensorflow-compression's decoder looping for good decode to an end once padded."""
-import math
 import pathlib
 import subprocess
 import sys
@@ -10,18 +9,10 @@ import time
 import numpy as np
 import pytest
 import tensorflow as tf
-import tensorflow_compression as tfc
 
 from keras_models.msh import range_padding
-
-# The scale table of MSH's latent entropy model (MshConfig's defaults); its range-coding tables
-# depend on nothing trained.
-_OFFSET, _FACTOR = math.log(0.11), (math.log(256.0) - math.log(0.11)) / 63
-
-
-def _entropy_model():
-    return tfc.LocationScaleIndexedEntropyModel(tfc.NoisyNormal, 64, lambda i: tf.math.exp(_OFFSET + _FACTOR * i),
-                                                coding_rank=3, compression=True)
+from keras_models.msh.config import MshConfig
+from keras_models.msh.model import latent_entropy_model
 
 
 def test_the_padding_is_the_string_a_zero_gap_and_room_for_16_bytes_a_symbol():
@@ -35,7 +26,7 @@ def test_genuine_strings_decode_to_the_same_symbols_padded():
     """Strings with escapes (values far outside the tables, coded with Elias gamma) among them,
     and strings of nearly nothing, decode the same with the padding (without its zero gap,
     one of these 60 does not)."""
-    model = _entropy_model()
+    model = latent_entropy_model(MshConfig(), compression=True)
     model.decode_sanity_check = False  # the padded string is not read to its end
     decode = tf.function(lambda s, n, index, loc: model.decompress(range_padding.pad(s, n)[None], index, loc=loc))
     for seed in range(60):
@@ -43,7 +34,7 @@ def test_genuine_strings_decode_to_the_same_symbols_padded():
         shape = (1, int(rng.integers(1, 12)), int(rng.integers(1, 12)), 8)
         index = tf.constant(rng.uniform(0, 63, shape), tf.float32)
         loc = tf.constant(rng.normal(0, 3, shape), tf.float32)
-        values = np.round(rng.normal(0, 2, shape) * np.exp(_OFFSET + _FACTOR * index.numpy()))
+        values = np.round(rng.normal(0, 2, shape) * model.parameter_fns["scale"](index).numpy())
         values[rng.random(shape) < 0.02] = rng.choice([-1, 1]) * 2.0 ** rng.integers(8, 20)  # escapes
         if seed % 3 == 0:
             values[:] = 0  # a string of nearly nothing
@@ -61,12 +52,12 @@ def test_symbols_no_encoder_could_write_are_not_codable():
 # Forged strings, each drawn from the seed [1, case] with its latent shape, scale indexes and
 # means: tfc's decoder never returns on these 7 of 2,000 such random short strings.
 _FORGED = textwrap.dedent("""
-    import math, sys
-    import numpy as np, tensorflow as tf, tensorflow_compression as tfc
+    import sys
+    import numpy as np, tensorflow as tf
     from keras_models.msh import range_padding
-    offset, factor = math.log(0.11), (math.log(256.0) - math.log(0.11)) / 63
-    model = tfc.LocationScaleIndexedEntropyModel(tfc.NoisyNormal, 64, lambda i: tf.math.exp(offset + factor * i),
-                                                 coding_rank=3, compression=True)
+    from keras_models.msh.config import MshConfig
+    from keras_models.msh.model import latent_entropy_model
+    model = latent_entropy_model(MshConfig(), compression=True)
     model.decode_sanity_check = False
     padded = sys.argv[1] == "padded"
     print("ready", flush=True)
