@@ -31,6 +31,7 @@ def _quality(text: str) -> float:
 
 def add_parser(sub) -> None:
     codec = sub.add_parser("codec", help="encode, decode or evaluate images with a codec")
+    codec.set_defaults(hide_tensorflow_probes=True)  # none uses what they serve (dsr/tensorflow_probes.py)
     csub = codec.add_subparsers(dest="codec_command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--codec", required=True, help="a codec of the registry (image_codecs/registry.py), e.g. jpeg, bpg, vvc, avif, webp, jp2k, msh, ir2i")

@@ -41,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     from dsr import quiet  # pylint: disable=g-import-not-at-top
     quiet.apply(args.verbose)
+    if getattr(args, "hide_tensorflow_probes", False):
+        from dsr import tensorflow_probes  # pylint: disable=g-import-not-at-top
+        tensorflow_probes.hide_optional_probes()
     import dataconf  # pylint: disable=g-import-not-at-top
     from image_codecs.base import BitstreamError  # pylint: disable=g-import-not-at-top
     from serving.client import ServingError  # pylint: disable=g-import-not-at-top
