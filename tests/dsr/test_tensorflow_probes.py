@@ -60,7 +60,8 @@ def test_a_probe_loaded_before_tensorflow_is_the_one_tensorflow_gets():
 
 def test_only_the_codec_commands_hide_the_probes(tmp_path):
     parse = main._parser().parse_args  # pylint: disable=protected-access
-    for argv in (["codec", "encode", "--codec", "ir2i", "a.png", "b.ir2"], ["codec", "decode", "--codec", "jpeg", "a", "b"],
+    for argv in (["codec", "encode", "--codec", "ir2i", "a.png", "b.ir2"],
+                 ["codec", "decode", "--codec", "jpeg", "a", "b"],
                  ["codec", "train", "--codec", "ir2i", "--preset", "ir2i-tiny", "--images", "x", "--steps", "1", "m"],
                  ["codec", "eval", "--codec", "jpeg", "--qualities", "5", "--images", "x"]):
         assert parse(argv).hide_tensorflow_probes, argv
