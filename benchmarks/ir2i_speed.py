@@ -1,7 +1,9 @@
 """IR2I's time as a user meets it: ``dsr codec train`` (5 steps), ``encode`` and ``decode`` of a
 512x256 image at 8 stages, each a fresh process with its start-up (median of ``images``
 runs); then in-process coding throughput after loading (8 stages, tiny preset on a 1024x1024
-image, paper preset on 256x256), with the fixed costs of one call split out. JPEG's
+image, paper preset on 256x256), with the fixed costs of one call split out, the arithmetic a
+megapixel costs and the rate that is; against it, the rates this machine reaches in the same run
+on a dense matrix product and on a convolution of the tiny inpainting network's shape. JPEG's
 command-line encode of the same image is the peer, and ``import tensorflow`` the floor (plain, and
 as ``dsr codec`` does it).
 
@@ -15,6 +17,7 @@ import time
 
 import numpy as np
 
+from benchmarks import conv_arithmetic
 from benchmarks.isolated import DSR, command_wall_s, run_isolated, tensorflow_import_row
 
 __all__ = ["run"]
@@ -41,6 +44,35 @@ def _export(preset: str, path: str) -> str:
     return export.export(training.Ir2iModel(config.preset(preset)), path)
 
 
+def _gflop_per_megapixel(preset: str) -> dict:
+    """GFLOP of convolutions a megapixel costs to encode and to decode at 8 stages (counted on
+    one patch: the functions are per patch, whatever the batch)."""
+    import tensorflow as tf  # pylint: disable=g-import-not-at-top
+
+    from keras_models.ir2i import config, export, training  # pylint: disable=g-import-not-at-top
+
+    model = training.Ir2iModel(config.preset(preset))
+    model.build_all()
+    patches_per_megapixel = 1e6 / model.config.patch ** 2
+    result = {}
+    for name, function in export.coding_functions(model).items():
+        with conv_arithmetic.counting() as count:
+            function.python_function(*[tf.zeros([1, *spec.shape[1:]], spec.dtype)
+                                       for spec in function.input_signature])
+        result[name] = count.flops * patches_per_megapixel / 1e9
+    return {"encode": result["encode_patches"], "decode": result["decode_patches"]}
+
+
+def _dense_rate(repeats: int) -> dict:
+    return {"case": "peer: 2048x2048 float32 matrix product (the dense rate)",
+            "gflop_per_s": round(conv_arithmetic.matmul_gflop_per_s(repeats=repeats), 1)}
+
+
+def _conv_rate(repeats: int) -> dict:
+    return {"case": "peer: 3x3 convolution, 16 -> 16 channels, 64 images of 64x64 (ir2i-tiny's inpainting layer)",
+            "gflop_per_s": round(conv_arithmetic.conv_gflop_per_s(repeats=repeats), 1)}
+
+
 def _throughput(preset: str, height: int, width: int, repeats: int) -> dict:
     """In one process: load, first call, then the median of ``repeats`` encodes and decodes."""
     from image_codecs import registry  # pylint: disable=g-import-not-at-top
@@ -63,11 +95,15 @@ def _throughput(preset: str, height: int, width: int, repeats: int) -> dict:
             codec.decode(data)
             decode.append(time.perf_counter() - start)
     megapixels = height * width / 1e6
+    arithmetic = _gflop_per_megapixel(preset)
+    encode_rate, decode_rate = megapixels / float(np.median(encode)), megapixels / float(np.median(decode))
     return {"case": f"{preset}: in-process coding of a {width}x{height} image, 8 stages",
             "load_s": round(load, 2), "first_encode_s": round(first, 2),
             "encode_s": round(float(np.median(encode)), 2), "decode_s": round(float(np.median(decode)), 2),
-            "encode_mpx_per_s": round(megapixels / float(np.median(encode)), 3),
-            "decode_mpx_per_s": round(megapixels / float(np.median(decode)), 3)}
+            "encode_mpx_per_s": round(encode_rate, 3), "decode_mpx_per_s": round(decode_rate, 3),
+            "encode_gflop_per_mpx": round(arithmetic["encode"], 1),
+            "decode_gflop_per_mpx": round(arithmetic["decode"], 1),
+            "gflop_per_s": f"{encode_rate * arithmetic['encode']:.1f} / {decode_rate * arithmetic['decode']:.1f}"}
 
 
 def run(images: int = 3) -> list[dict]:
@@ -94,4 +130,6 @@ def run(images: int = 3) -> list[dict]:
     rows.append(tensorflow_import_row(images, hide_probes=True))
     rows.append(run_isolated(_throughput, "ir2i-tiny", 1024, 1024, images))
     rows.append(run_isolated(_throughput, "ir2i-paper", 256, 256, 1))
+    rows.append(run_isolated(_dense_rate, 10))
+    rows.append(run_isolated(_conv_rate, 10))
     return rows
