@@ -4,9 +4,9 @@
 goes on without them: ``googleapiclient`` (the GCE and Cloud TPU cluster resolvers), ``pandas``
 (Keras ``fit`` on DataFrames and Series) and ``scipy`` (scipy.sparse inputs of Keras' v1 training
 loops; the legacy ``ImageDataGenerator``'s affine transforms). All three are installed here, as
-TFX's dependencies, and importing them is a sixth of TensorFlow's import: about 0.6 s and 70 MB
-of every such command's start-up (docs/BENCHMARKS.md, "IR2I speed"). A ``dsr codec`` command uses
-none of those features, so it hides the three while TensorFlow imports.
+TFX's dependencies, and importing them is a sixth to a quarter of TensorFlow's import: 0.5-0.9 s
+and 70 MB of every such command's start-up on 2 cores (docs/BENCHMARKS.md, "IR2I speed"). A ``dsr
+codec`` command uses none of those features, so it hides the three while TensorFlow imports.
 
 Only imports made *during* TensorFlow's import are refused, and only of packages not loaded
 yet: once TensorFlow is imported, ``import pandas`` (or scipy, googleapiclient) works as
