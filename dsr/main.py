@@ -31,7 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, own_process: bool = False) -> int:
+    """Runs one ``dsr`` command. ``own_process``: the call owns its Python process (the installed
+    command), so a command may change what the process imports: the ``codec`` commands then hide
+    TensorFlow's optional probes (``dsr/tensorflow_probes.py``); an in-process caller's imports
+    stay as they are."""
     parser = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:2] == ["restore", "train"]:  # "dsr restore IN OUT" keeps its positional form
@@ -41,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     from dsr import quiet  # pylint: disable=g-import-not-at-top
     quiet.apply(args.verbose)
-    if getattr(args, "hide_tensorflow_probes", False):
+    if own_process and getattr(args, "hide_tensorflow_probes", False):
         from dsr import tensorflow_probes  # pylint: disable=g-import-not-at-top
         tensorflow_probes.hide_optional_probes()
     import dataconf  # pylint: disable=g-import-not-at-top
@@ -70,10 +74,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def console() -> None:
-    """The installed ``dsr`` command: ``main``, then an exit that skips the interpreter's last
-    garbage collections over TensorFlow's objects (0.7 s of every command that imported it;
-    the memory goes back to the system with the process)."""
-    code = main()
+    """The installed ``dsr`` command: ``main`` owning the process, then an exit that skips the
+    interpreter's last garbage collections over TensorFlow's objects (0.7 s of every command that
+    imported it; the memory goes back to the system with the process)."""
+    code = main(own_process=True)
     sys.stdout.flush()
     gc.freeze()
     sys.exit(code)

@@ -69,6 +69,30 @@ def test_only_the_codec_commands_hide_the_probes(tmp_path):
         assert not getattr(parse(argv), "hide_tensorflow_probes", False), argv
 
 
+def test_the_installed_command_owns_its_process_and_an_in_process_call_does_not(monkeypatch):
+    calls = []
+    monkeypatch.setattr(main, "main", lambda argv=None, own_process=False: calls.append(own_process) or 0)
+    monkeypatch.setattr(sys, "argv", ["dsr", "codec", "--help"])
+    with pytest.raises(SystemExit):
+        main.console()
+    assert calls == [True]
+
+
+def test_only_a_codec_command_owning_its_process_hides_the_probes(tmp_path, rng, monkeypatch):
+    import numpy as np  # pylint: disable=import-outside-toplevel
+    from PIL import Image  # pylint: disable=import-outside-toplevel
+
+    hidden = []
+    monkeypatch.setattr(tensorflow_probes, "hide_optional_probes", lambda: hidden.append(True))
+    png = str(tmp_path / "in.png")
+    Image.fromarray(rng.integers(0, 256, (16, 16, 3), dtype=np.uint8)).save(png)
+    encode = ["codec", "encode", "--codec", "jpeg", "--quality", "50", png, str(tmp_path / "x.jpg")]
+    assert main.main(encode) == 0 and not hidden  # a caller's process keeps its imports
+    assert main.main(["data", "inspect", "--dataset", "inria", "--root", str(tmp_path)], own_process=True) == 2
+    assert not hidden
+    assert main.main(encode, own_process=True) == 0 and hidden == [True]
+
+
 def test_hiding_after_tensorflow_was_imported_changes_nothing():
     import tensorflow  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
     before = list(sys.meta_path)
@@ -82,11 +106,12 @@ from dsr import main, tensorflow_probes
 model, png, stream, out = sys.argv[1:]
 def loaded():
     return sorted(n for n in tensorflow_probes.OPTIONAL_PROBES if n in sys.modules)
-codes = [main.main(["codec", "encode", "--codec", "ir2i", "--quality", "3", "--model", model, png, stream]),
-         main.main(["codec", "decode", "--codec", "ir2i", "--model", model, stream, out])]
+codes = [main.main(["codec", "encode", "--codec", "ir2i", "--quality", "3", "--model", model, png, stream],
+                   own_process=True),
+         main.main(["codec", "decode", "--codec", "ir2i", "--model", model, stream, out], own_process=True)]
 coding = loaded()
 codes.append(main.main(["codec", "train", "--codec", "ir2i", "--preset", "ir2i-tiny", "--images", png, "--steps", "1",
-                        model + "-again"]))
+                        model + "-again"], own_process=True))
 print(json.dumps({"codes": codes, "loaded_coding": coding, "loaded_training": loaded()}))
 """
 
