@@ -7,8 +7,8 @@ loops; the legacy ``ImageDataGenerator``'s affine transforms). All three are ins
 TFX's dependencies, and importing them is a sixth to a quarter of TensorFlow's import: 0.5-0.9 s
 and 70 MB of every such command's start-up on 2 cores (docs/BENCHMARKS.md, "IR2I speed"). A ``dsr
 codec`` command uses none of those features, so the installed ``dsr`` command hides the three
-while TensorFlow imports (``dsr.main.main(..., own_process=True)``; a caller that runs ``main`` in
-its own process keeps its imports as they are).
+while TensorFlow imports (``dsr.main.main(..., own_process=True)``; a program that calls ``main``
+itself keeps its imports as they are).
 
 Only imports made *during* TensorFlow's import are refused, and only of packages not loaded
 yet: once TensorFlow is imported, ``import pandas`` (or scipy, googleapiclient) works as
