@@ -9,11 +9,12 @@ convolution does the same arithmetic as an undilated one.
 from __future__ import annotations
 
 import contextlib
-import time
 from typing import Iterator
 
 import numpy as np
 import tensorflow as tf
+
+from benchmarks.isolated import call_wall_s
 
 __all__ = ["Count", "counting", "conv_flops", "matmul_gflop_per_s", "conv_gflop_per_s"]
 
@@ -57,13 +58,8 @@ def counting() -> Iterator[Count]:
 
 
 def _rate(fn, flops: float, repeats: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return flops / float(np.median(times)) / 1e9
+    fn()  # the first call traces and instantiates
+    return flops / call_wall_s(fn, repeats) / 1e9
 
 
 def matmul_gflop_per_s(n: int = 2048, repeats: int = 10) -> float:
