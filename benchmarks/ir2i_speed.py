@@ -35,24 +35,25 @@ def _save(path: str, image: np.ndarray) -> str:
     return path
 
 
-def _export(preset: str, path: str) -> str:
+def _export(preset: str, path: str):
+    """An untrained ``preset`` model (seed 0), exported to ``path``; returns the Keras model."""
     import tensorflow as tf  # pylint: disable=g-import-not-at-top
 
     from keras_models.ir2i import config, export, training  # pylint: disable=g-import-not-at-top
 
     tf.keras.utils.set_random_seed(0)
-    return export.export(training.Ir2iModel(config.preset(preset)), path)
+    model = training.Ir2iModel(config.preset(preset))
+    export.export(model, path)
+    return model
 
 
-def _gflop_per_megapixel(preset: str) -> dict:
-    """GFLOP of convolutions a megapixel costs to encode and to decode at 8 stages (counted on
-    one patch: the functions are per patch, whatever the batch)."""
+def _gflop_per_megapixel(model) -> dict:
+    """GFLOP of convolutions a megapixel costs ``model`` (built) to encode and to decode at its
+    stages (counted on one patch: the functions are per patch, whatever the batch)."""
     import tensorflow as tf  # pylint: disable=g-import-not-at-top
 
-    from keras_models.ir2i import config, export, training  # pylint: disable=g-import-not-at-top
+    from keras_models.ir2i import export  # pylint: disable=g-import-not-at-top
 
-    model = training.Ir2iModel(config.preset(preset))
-    model.build_all()
     patches_per_megapixel = 1e6 / model.config.patch ** 2
     result = {}
     for name, function in export.coding_functions(model).items():
@@ -78,10 +79,11 @@ def _throughput(preset: str, height: int, width: int, repeats: int) -> dict:
     from image_codecs import registry  # pylint: disable=g-import-not-at-top
 
     with tempfile.TemporaryDirectory() as tmp:
-        model = _export(preset, os.path.join(tmp, preset))
+        path = os.path.join(tmp, preset)
+        arithmetic = _gflop_per_megapixel(_export(preset, path))
         image = _image(height, width, 5)
         start = time.perf_counter()
-        codec = registry.make_codec("ir2i", 8, model=model)
+        codec = registry.make_codec("ir2i", 8, model=path)
         load = time.perf_counter() - start
         start = time.perf_counter()
         data = codec.encode(image)
@@ -94,12 +96,11 @@ def _throughput(preset: str, height: int, width: int, repeats: int) -> dict:
             start = time.perf_counter()
             codec.decode(data)
             decode.append(time.perf_counter() - start)
-    megapixels = height * width / 1e6
-    arithmetic = _gflop_per_megapixel(preset)
-    encode_rate, decode_rate = megapixels / float(np.median(encode)), megapixels / float(np.median(decode))
+    encode_s, decode_s = float(np.median(encode)), float(np.median(decode))
+    encode_rate, decode_rate = height * width / 1e6 / encode_s, height * width / 1e6 / decode_s
     return {"case": f"{preset}: in-process coding of a {width}x{height} image, 8 stages",
             "load_s": round(load, 2), "first_encode_s": round(first, 2),
-            "encode_s": round(float(np.median(encode)), 2), "decode_s": round(float(np.median(decode)), 2),
+            "encode_s": round(encode_s, 2), "decode_s": round(decode_s, 2),
             "encode_mpx_per_s": round(encode_rate, 3), "decode_mpx_per_s": round(decode_rate, 3),
             "encode_gflop_per_mpx": round(arithmetic["encode"], 1),
             "decode_gflop_per_mpx": round(arithmetic["decode"], 1),
