@@ -12,7 +12,7 @@ _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__
 # Run in a fresh interpreter: imports TensorFlow (after hiding the probes if argv[1] says so,
 # after importing pandas first if argv[2] does), then reports what got loaded and what
 # TensorFlow and Keras recorded, then imports the probes itself.
-_CHILD = """
+_IMPORT_CHILD = """
 import json, sys
 from dsr import tensorflow_probes
 if sys.argv[1] == "hide":
@@ -32,20 +32,21 @@ print(json.dumps(report))
 """
 
 
-def _child(*argv: str) -> dict:
+def _child(script: str, *argv: str) -> tuple[dict, str]:
+    """``script`` run with ``argv`` in a fresh interpreter: the JSON of its last line, its stderr."""
     env = {**os.environ, "PYTHONPATH": _ROOT, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    done = subprocess.run([sys.executable, "-c", _CHILD, *argv], capture_output=True, text=True, env=env,
-                          check=True, timeout=300)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    done = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr
 
 
 @pytest.mark.slow
 def test_tensorflow_loads_the_probes_unless_hidden_and_they_import_normally_afterwards():
     every = sorted(tensorflow_probes.OPTIONAL_PROBES)
-    plain = _child("plain", "-")
+    plain, _ = _child(_IMPORT_CHILD, "plain", "-")
     assert plain["loaded_by_tensorflow"] == every  # what hiding saves: TensorFlow does load all three
     assert plain["keras_pandas"] and plain["gce_googleapiclient"]
-    hidden = _child("hide", "-")
+    hidden, _ = _child(_IMPORT_CHILD, "hide", "-")
     assert hidden["loaded_by_tensorflow"] == []
     assert not hidden["keras_pandas"] and not hidden["gce_googleapiclient"]
     assert hidden["importable_after"] == every and hidden["tensorflow_works"]
@@ -53,7 +54,7 @@ def test_tensorflow_loads_the_probes_unless_hidden_and_they_import_normally_afte
 
 @pytest.mark.slow
 def test_a_probe_loaded_before_tensorflow_is_the_one_tensorflow_gets():
-    report = _child("hide", "pandas-first")
+    report, _ = _child(_IMPORT_CHILD, "hide", "pandas-first")
     assert report["loaded_by_tensorflow"] == ["pandas"] and report["keras_pandas"]
     assert not report["gce_googleapiclient"]
 
@@ -127,11 +128,8 @@ def test_the_codec_commands_encode_decode_and_train_without_the_probes(tmp_path,
     assert main.main(["codec", "train", "--codec", "ir2i", "--preset", "ir2i-tiny", "--images", png, "--steps", "1",
                       model]) == 0
     argv = [model, png, str(tmp_path / "x.ir2"), str(tmp_path / "y.png")]
-    env = {**os.environ, "PYTHONPATH": _ROOT, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    done = subprocess.run([sys.executable, "-c", _CODEC_CHILD, *argv], capture_output=True, text=True, env=env,
-                          check=True, timeout=600)
-    report = json.loads(done.stdout.strip().splitlines()[-1])
-    assert report["codes"] == [0, 0, 0], done.stderr[-2000:]
+    report, stderr = _child(_CODEC_CHILD, *argv)
+    assert report["codes"] == [0, 0, 0], stderr[-2000:]
     assert report["loaded_coding"] == []
     # Keras' fit itself imports scipy.sparse at run time, to check its inputs; never pandas.
     assert "pandas" not in report["loaded_training"] and "googleapiclient" not in report["loaded_training"]
