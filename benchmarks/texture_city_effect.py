@@ -1,7 +1,7 @@
 """Does texture-city carry the paper's effect? A tiny DeepLabv3+ trained on originals (OO)
 and on JPEG-compressed training images (CO), both tested on original validation images.
 
-A quick check of the dataset design (issue 2), not the pipeline's Trainer: plain Keras fit
+A quick check of the dataset design, not the pipeline's Trainer: plain Keras fit
 on in-memory arrays, cross-entropy with ignore label 255, random horizontal flips.
 """
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A scene is drawn at twice the output size and area-downsampled (anti-aliased edges),
 then lit by a smooth light/shadow field and given slight sensor noise. What makes the
-compression effect of the paper visible (found with a prototype, see issue 2):
+compression effect of the paper visible (found with a prototype before this module):
 
 * road and sidewalk share one grey and differ mainly by texture (gravel vs brick), with
   the two swapped in a share of scenes so that colour and layout alone do not decide;
