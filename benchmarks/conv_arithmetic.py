@@ -74,6 +74,6 @@ def conv_gflop_per_s(channels: int = 16, size: int = 64, batch: int = 64, repeat
     ``size`` x ``size`` (by default the shape of the tiny IR2I inpainting network's layers)."""
     x = tf.random.normal([batch, size, size, channels], seed=3)
     layer = tf.keras.layers.Conv2D(channels, 3, padding="same")
-    layer(x)
+    flops = conv_flops(layer, x, layer(x))
     convolve = tf.function(lambda: layer(x))
-    return _rate(lambda: convolve().numpy(), 2 * batch * size * size * 9 * channels * channels, repeats)
+    return _rate(lambda: convolve().numpy(), flops, repeats)

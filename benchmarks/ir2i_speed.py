@@ -97,7 +97,8 @@ def _throughput(preset: str, height: int, width: int, repeats: int) -> dict:
             codec.decode(data)
             decode.append(time.perf_counter() - start)
     encode_s, decode_s = float(np.median(encode)), float(np.median(decode))
-    encode_rate, decode_rate = height * width / 1e6 / encode_s, height * width / 1e6 / decode_s
+    megapixels = height * width / 1e6
+    encode_rate, decode_rate = megapixels / encode_s, megapixels / decode_s
     return {"case": f"{preset}: in-process coding of a {width}x{height} image, 8 stages",
             "load_s": round(load, 2), "first_encode_s": round(first, 2),
             "encode_s": round(encode_s, 2), "decode_s": round(decode_s, 2),
