@@ -10,7 +10,7 @@ import logging
 import numpy as np
 import tqdm
 
-from image_datasets import image_files, ingest
+from image_datasets import ingest
 from image_datasets.reader import UNLABELED, BadSampleError
 
 __all__ = ["inspect_dataset"]
@@ -38,16 +38,11 @@ def inspect_dataset(config: ingest.IngestConfig, progress: bool = True) -> dict:
             if split in UNLABELED:
                 images += 1
                 continue
-            try:
-                raw = image_files.read_mask(sample.label_path)
-                height, width = image_files.read_image(sample.image_path).shape[:2]  # truncated files fail here
-                if raw.shape != (height, width):
-                    raise BadSampleError(sample.label_path, f"mask {raw.shape[::-1]} vs image {(width, height)}",
-                                         "size_mismatch")
-                train = reader.table.to_train_ids(raw)
-            except (image_files.BadImageError, BadSampleError, ValueError, OSError) as e:
+            try:  # the checks ingestion makes, so both refuse the same files for the same reasons
+                _, train = reader.load_pixels(sample)
+            except BadSampleError as e:
                 logging.warning("inspect: skipping %s: %s", sample.image_path, e)
-                rejected[getattr(e, "path", sample.image_path)] = getattr(e, "reason", str(e))
+                rejected[e.path] = e.reason
                 continue
             images += 1
             hist += np.bincount(train.ravel(), minlength=256)

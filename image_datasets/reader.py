@@ -88,9 +88,19 @@ class DatasetReader(abc.ABC):
 
     def load_pixels(self, sample: Sample) -> tuple[np.ndarray, Optional[np.ndarray]]:
         """Reads, converts and checks the image and its mask (sizes compared from the headers
-        first, so a mismatched pair is refused before either is decoded)."""
+        first, so a mismatched pair is refused before either is decoded; an image over the pixel
+        budget is refused for that, whatever its mask).
+
+        Raises:
+          BadSampleError: naming the file at fault (the mask for its size or unknown ids).
+        """
         if sample.split not in UNLABELED and sample.label_path and storage.exists(sample.label_path):
             sizes = pixel_budget.declared_size(sample.image_path), pixel_budget.declared_size(sample.label_path)
+            if sizes[0] is not None:
+                try:
+                    pixel_budget.check(*sizes[0], sample.image_path)
+                except pixel_budget.PixelBudgetError as e:
+                    raise BadSampleError(sample.image_path, str(e).split(": ", 1)[1], "too_large") from e
             if None not in sizes and sizes[0] != sizes[1]:
                 raise BadSampleError(sample.label_path, f"mask is {sizes[1][0]}x{sizes[1][1]} but image "
                                      f"{sample.image_path} is {sizes[0][0]}x{sizes[0][1]}", "size_mismatch")

@@ -7,6 +7,7 @@ from cityscapesscripts.helpers.labels import id2label
 from PIL import Image
 
 from image_datasets import ingest, inspect
+from image_datasets.reader import BadSampleError
 
 
 def _independent_count(root, split):
@@ -45,3 +46,23 @@ def test_truncated_and_oversized_images_are_reported_per_file_and_inspection_goe
     assert train["images"] == 2 and set(train["rejected"]) == {truncated, huge}
     assert "declares 4000x3000" in train["rejected"][huge] and "cannot decode" in train["rejected"][truncated]
     assert result["splits"]["val"]["images"] == 2 and result["splits"]["val"]["rejected"] == {}
+
+
+def test_inspection_refuses_the_files_ingestion_refuses_naming_the_same_file_and_reason(cityscapes_root):
+    config = ingest.IngestConfig(dataset="cityscapes", root=cityscapes_root, privileged_fraction=0)
+    splits, reader, _ = ingest.plan_samples(config)
+    unknown, small, truncated = splits["train"][:3]
+    Image.fromarray(np.full((24, 32), 99, np.uint8)).save(unknown.label_path)
+    Image.fromarray(np.zeros((10, 12), np.uint8)).save(small.label_path)
+    data = open(truncated.image_path, "rb").read()
+    open(truncated.image_path, "wb").write(data[:len(data) // 2])
+    expected = {}
+    for sample in (unknown, small, truncated):
+        try:
+            reader.load(sample)
+        except BadSampleError as e:
+            expected[e.path] = e.reason
+    assert set(expected) == {unknown.label_path, small.label_path, truncated.image_path}  # the mask for its faults
+    result = inspect.inspect_dataset(config, progress=False)
+    assert result["splits"]["train"]["rejected"] == expected
+    assert "label ids 99 are not in the cityscapes label table" in expected[unknown.label_path]

@@ -201,3 +201,14 @@ def test_a_mask_of_another_size_is_refused_from_the_headers_before_decoding(city
     with pytest.raises(reader_lib.BadSampleError, match="mask is 12x10 but image .* is 32x24") as err:
         reader.load(sample)
     assert err.value.code == "size_mismatch"
+
+
+def test_an_image_over_the_budget_is_refused_for_that_before_its_mask_is_compared(cityscapes_root, monkeypatch):
+    config = ingest.IngestConfig(dataset="cityscapes", root=cityscapes_root, privileged_fraction=0)
+    splits, reader, _ = ingest.plan_samples(config)
+    sample = splits["train"][0]
+    Image.new("RGB", (400, 300)).save(sample.image_path)  # its mask stays 32x24
+    monkeypatch.setenv("DSR_MAX_PIXELS", "100000")
+    with pytest.raises(reader_lib.BadSampleError, match="declares 400x300 = 120,000 pixels") as err:
+        reader.load(sample)
+    assert err.value.code == "too_large" and err.value.path == sample.image_path
