@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None, own_process: bool = False) -> int:
     try:
         return int(args.func(args) or 0)
     except ServingError as e:
-        print(f"dsr {args.command}: server error: {e}", file=sys.stderr)
+        print(f"dsr {args.command}: {'server error: ' if e.status is not None else ''}{e}", file=sys.stderr)
         return 1
     except BitstreamError as e:
         print(f"dsr {args.command}: bad bitstream: {e}", file=sys.stderr)

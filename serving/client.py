@@ -14,10 +14,11 @@ __all__ = ["ServingClient", "ServingError"]
 
 
 class ServingError(RuntimeError):
-    """The server answered with an error: ``status`` and its message."""
+    """The server answered with an error: ``status`` and its message; or no server answered
+    (``status`` None): nothing listens at the address, or no answer came within the timeout."""
 
-    def __init__(self, status: int, message: str, url: str):
-        super().__init__(f"{url}: HTTP {status}: {message}")
+    def __init__(self, status: Optional[int], message: str, url: str):
+        super().__init__(f"{url}: HTTP {status}: {message}" if status is not None else f"{url}: {message}")
         self.status = status
 
 
@@ -41,6 +42,11 @@ class ServingClient:
             except (json.JSONDecodeError, AttributeError):
                 message = payload.decode(errors="replace")
             raise ServingError(e.code, message, url) from None
+        except urllib.error.URLError as e:  # no HTTP answer: refused, unknown host, ...
+            raise ServingError(None, f"no server answers ({e.reason}); `dsr serve --models DIR` starts one",
+                               url) from None
+        except TimeoutError:
+            raise ServingError(None, f"no answer within {self.timeout:g} s", url) from None
 
     @staticmethod
     def _model_path(name: str, version: Optional[int]) -> str:
