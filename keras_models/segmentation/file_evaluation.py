@@ -3,6 +3,7 @@ the pipeline (``dsr eval-seg`` calls this): pairing by file stem or order, and o
 matrix accumulated over all pairs."""
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -52,18 +53,29 @@ def evaluate_files(pairs: Sequence[tuple[str, str]], num_classes: int, ignore: i
                    progress: bool = False) -> metrics.IouSummary:
     """The scores over (ground truth, prediction) class-map files.
 
+    Predicted ids outside ``0..num_classes - 1`` count as errors, and a warning names the files
+    that hold them on labelled pixels (a wrong ``num_classes``, or colour masks, look like that).
+
     Raises:
-      ValueError: a prediction whose size differs from its ground truth, or values out of range
-        (the message names the file).
+      ValueError: a prediction whose size differs from its ground truth, or ground-truth ids out
+        of range (the message names the file).
     """
     import tqdm  # pylint: disable=g-import-not-at-top
     cm = np.zeros((num_classes, num_classes + 1), np.int64)
+    outside = []  # (prediction file, its labelled pixels predicted outside the classes)
     for g, p in tqdm.tqdm(pairs, desc="eval-seg", unit="img", file=sys.stderr, disable=not progress):
         gt_map, pred_map = image_files.read_mask(g), image_files.read_mask(p)
         if gt_map.shape != pred_map.shape:
             raise ValueError(f"{p}: prediction is {pred_map.shape[::-1]} but ground truth {g} is {gt_map.shape[::-1]}")
         try:
-            cm += metrics.confusion_matrix(gt_map, pred_map, num_classes, ignore)
+            pair = metrics.confusion_matrix(gt_map, pred_map, num_classes, ignore)
         except ValueError as e:
             raise ValueError(f"{g}: {e}") from e
+        cm += pair
+        if pair[:, -1].any():
+            outside.append((p, int(pair[:, -1].sum())))
+    if outside:
+        logging.warning("eval-seg: %d of %d predictions hold ids outside 0..%d on %d labelled pixels, counted as "
+                        "errors (first: %s, %d pixels); is --num-classes right?", len(outside), len(pairs),
+                        num_classes - 1, sum(n for _, n in outside), *outside[0])
     return metrics.summarize(cm)

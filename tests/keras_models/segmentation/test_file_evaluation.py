@@ -32,3 +32,25 @@ def test_metrics_accumulate_over_every_pair(tmp_path):
     result = file_evaluation.evaluate_files(pairs, 3)
     assert result.pixel_accuracy == pytest.approx(0.75)
     assert result.iou == {0: 1.0, 1: pytest.approx(0.5), 2: pytest.approx(0.5)}
+
+
+def test_predicted_ids_outside_the_classes_count_as_errors_and_a_warning_names_the_file(tmp_path, caplog):
+    gt, pred = np.array([[0, 1], [2, 255]], np.uint8), np.array([[0, 7], [2, 9]], np.uint8)  # 9 is on ignore
+    Image.fromarray(gt).save(tmp_path / "x_gt.png")
+    Image.fromarray(pred).save(tmp_path / "x_pred.png")
+    Image.fromarray(gt).save(tmp_path / "y_gt.png")
+    Image.fromarray(gt).save(tmp_path / "y_pred.png")
+    pairs = [(str(tmp_path / f"{k}_gt.png"), str(tmp_path / f"{k}_pred.png")) for k in "xy"]
+    result = file_evaluation.evaluate_files(pairs, 3)
+    assert result.pixel_accuracy == pytest.approx(5 / 6) and result.iou[1] == pytest.approx(0.5)
+    (record,) = caplog.records
+    assert record.levelname == "WARNING"
+    assert record.getMessage() == (f"eval-seg: 1 of 2 predictions hold ids outside 0..2 on 1 labelled pixels, counted "
+                                   f"as errors (first: {tmp_path / 'x_pred.png'}, 1 pixels); is --num-classes right?")
+
+
+def test_predictions_within_the_classes_warn_of_nothing(tmp_path, caplog):
+    Image.fromarray(np.zeros((2, 2), np.uint8)).save(tmp_path / "x_gt.png")
+    Image.fromarray(np.ones((2, 2), np.uint8)).save(tmp_path / "x_pred.png")
+    file_evaluation.evaluate_files([(str(tmp_path / "x_gt.png"), str(tmp_path / "x_pred.png"))], 3)
+    assert not caplog.records
