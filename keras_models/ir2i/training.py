@@ -21,7 +21,7 @@ from typing import Optional
 
 import tensorflow as tf
 
-from keras_models import resumable
+from keras_models import resumable, sample_seeds
 from keras_models.ir2i.config import Ir2iConfig
 from keras_models.ir2i.model import InpaintingNetwork, ProgressiveCoder
 from keras_models.pixels import from_unit, to_unit
@@ -38,14 +38,15 @@ def patch_pairs(images: tf.data.Dataset, config: Ir2iConfig, seed: int = 0) -> t
     border = config.border_probability
     side = 3 * p if config.inpaint_context == "coded" else 2 * p
 
-    def position(limit):
-        start = tf.random.uniform((), 0, limit + 1, dtype=tf.int32)
-        return tf.where(tf.random.uniform(()) < border, 0, start)
+    def position(limit, seeds):
+        start = tf.random.stateless_uniform((), seeds[0], 0, limit + 1, dtype=tf.int32)
+        return tf.where(tf.random.stateless_uniform((), seeds[1]) < border, 0, start)
 
-    def sample(image):
+    def sample(image, seed):
         shape = tf.shape(image)
-        y = position(shape[0] - p)
-        x = position(shape[1] - p)
+        seeds = sample_seeds.split(seed, 4)
+        y = position(shape[0] - p, seeds[:2])
+        x = position(shape[1] - p, seeds[2:])
         pixels = to_unit(image)
         if side == 3 * p:
             pixels = tf.concat([pixels, tf.ones_like(pixels[..., :1])], -1)
@@ -53,9 +54,8 @@ def patch_pairs(images: tf.data.Dataset, config: Ir2iConfig, seed: int = 0) -> t
         context = tf.ensure_shape(padded[y:y + side, x:x + side], (side, side, pixels.shape[-1]))
         return context, context[side - p:, side - p:, :3]
 
-    return (images.filter(lambda im: tf.reduce_all(tf.shape(im)[:2] >= p))
-            .cache().repeat().shuffle(64, seed=seed)
-            .map(sample, num_parallel_calls=tf.data.AUTOTUNE)
+    shuffled = images.filter(lambda im: tf.reduce_all(tf.shape(im)[:2] >= p)).cache().repeat().shuffle(64, seed=seed)
+    return (sample_seeds.with_seeds(shuffled, seed).map(sample, num_parallel_calls=tf.data.AUTOTUNE)
             .batch(config.batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE))
 
 

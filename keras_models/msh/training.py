@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from keras_models import resumable
+from keras_models import resumable, sample_seeds
 from keras_models.msh.config import MshConfig
 from keras_models.msh.model import MeanScaleHyperprior
 
@@ -24,12 +24,12 @@ def crops(images: tf.data.Dataset, config: MshConfig, seed: int = 0) -> tf.data.
         raise ValueError(f"MSH training: no training image is at least {size}x{size} pixels, the crop size; "
                          "lower crop or train on larger images")
 
-    def crop(image):
-        image = tf.image.random_crop(image, (size, size, 3), seed=seed)
+    def crop(image, sample_seed):
+        image = tf.image.stateless_random_crop(image, (size, size, 3), seed=sample_seed)
         return tf.cast(image, tf.float32)
 
-    return (images.filter(lambda im: tf.reduce_all(tf.shape(im)[:2] >= size))
-            .cache().repeat().shuffle(256, seed=seed).map(crop, num_parallel_calls=tf.data.AUTOTUNE)
+    shuffled = images.filter(lambda im: tf.reduce_all(tf.shape(im)[:2] >= size)).cache().repeat().shuffle(256, seed=seed)
+    return (sample_seeds.with_seeds(shuffled, seed).map(crop, num_parallel_calls=tf.data.AUTOTUNE)
             .batch(config.batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE))
 
 

@@ -7,7 +7,7 @@ import os
 
 import tensorflow as tf
 
-from keras_models import distribute, resumable
+from keras_models import distribute, resumable, sample_seeds
 from keras_models.pixels import from_unit, to_unit
 from keras_models.restoration.config import RestorationConfig
 from keras_models.restoration.restorer import build_restorer
@@ -19,15 +19,16 @@ def pair_crops(pairs: tf.data.Dataset, crop: int, batch_size: int, seed: int = 0
     """(compressed, original) uint8 [H, W, 3] pairs -> an endless shuffled dataset of
     aligned random crops, randomly flipped, as float batches in [-1, 1]."""
 
-    def augment(compressed, original):
+    def augment(compressed, original, sample_seed):
+        crop_seed, flip_seed = sample_seeds.split(sample_seed, 2)
         stacked = tf.concat([compressed, original], axis=-1)
-        stacked = tf.image.random_crop(stacked, (crop, crop, 6))
-        stacked = tf.image.random_flip_left_right(stacked)
+        stacked = tf.image.stateless_random_crop(stacked, (crop, crop, 6), seed=crop_seed)
+        stacked = tf.image.stateless_random_flip_left_right(stacked, seed=flip_seed)
         return to_unit(stacked[..., :3]), to_unit(stacked[..., 3:])
 
     big_enough = pairs.filter(lambda c, o: tf.reduce_all(tf.shape(c)[:2] >= crop))
-    return (big_enough.cache().repeat().shuffle(256, seed=seed)
-            .map(augment, num_parallel_calls=tf.data.AUTOTUNE)
+    shuffled = big_enough.cache().repeat().shuffle(256, seed=seed)
+    return (sample_seeds.with_seeds(shuffled, seed).map(augment, num_parallel_calls=tf.data.AUTOTUNE)
             .batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE))
 
 

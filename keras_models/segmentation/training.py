@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 import tensorflow as tf
 
-from keras_models import distribute, resumable
+from keras_models import distribute, resumable, sample_seeds
 from keras_models.segmentation import config as deeplab_config, deeplab
 
 __all__ = ["SegmentationTrainingConfig", "augment", "weighted_loss", "training_batches", "train", "IGNORE"]
@@ -49,11 +49,14 @@ class SegmentationTrainingConfig:
         self.scale_range = tuple(self.scale_range)
 
 
-def augment(image: tf.Tensor, label: tf.Tensor, weight: tf.Tensor, config: SegmentationTrainingConfig):
+def augment(image: tf.Tensor, label: tf.Tensor, weight: tf.Tensor, config: SegmentationTrainingConfig,
+            seed: tf.Tensor):
     """uint8 [H, W, 3], uint8 [H, W], float [] -> float image [h, w, 3] in 0..255, int32 label
-    [h, w] (255 outside the image), weight, with (h, w) = ``config.crop``."""
+    [h, w] (255 outside the image), weight, with (h, w) = ``config.crop``; the scale, crop and
+    flip drawn from ``seed`` (int [2], ``keras_models.sample_seeds``)."""
+    scale_seed, crop_seed, flip_seed = sample_seeds.split(seed, 3)
     lo, hi = config.scale_range
-    scale = config.base_scale * tf.random.uniform((), lo, hi)
+    scale = config.base_scale * tf.random.stateless_uniform((), scale_seed, lo, hi)
     size = tf.cast(tf.round(tf.cast(tf.shape(image)[:2], tf.float32) * scale), tf.int32)
     image = tf.image.resize(tf.cast(image, tf.float32), size, method="bilinear")
     label = tf.image.resize(label[..., None], size, method="nearest")
@@ -62,8 +65,8 @@ def augment(image: tf.Tensor, label: tf.Tensor, weight: tf.Tensor, config: Segme
     # Pad the label with 255 (ignored) and the image with 0; crop both at one offset.
     stacked = tf.concat([image, tf.cast(label, tf.float32) - IGNORE], axis=-1)
     stacked = tf.pad(stacked, [[0, pad_h], [0, pad_w], [0, 0]])
-    stacked = tf.image.random_crop(stacked, (ch, cw, 4))
-    stacked = tf.image.random_flip_left_right(stacked)
+    stacked = tf.image.stateless_random_crop(stacked, (ch, cw, 4), seed=crop_seed)
+    stacked = tf.image.stateless_random_flip_left_right(stacked, seed=flip_seed)
     image, label = stacked[..., :3], tf.cast(tf.round(stacked[..., 3]), tf.int32) + IGNORE
     return image, label, weight
 
@@ -88,8 +91,9 @@ def training_batches(sources: Sequence[tf.data.Dataset], config: SegmentationTra
     data = sources[0]
     for s in sources[1:]:
         data = data.concatenate(s)
-    return (data.cache().shuffle(1024, seed=seed, reshuffle_each_iteration=True).repeat()
-            .map(lambda i, l, w: augment(i, l, w, config), num_parallel_calls=tf.data.AUTOTUNE)
+    shuffled = data.cache().shuffle(1024, seed=seed, reshuffle_each_iteration=True).repeat()
+    return (sample_seeds.with_seeds(shuffled, seed)
+            .map(lambda i, l, w, s: augment(i, l, w, config, s), num_parallel_calls=tf.data.AUTOTUNE)
             .batch(config.batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE))
 
 

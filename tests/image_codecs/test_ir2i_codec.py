@@ -182,7 +182,10 @@ def test_quality_does_not_decrease_with_more_stages(tmp_path):
         codec = registry.make_codec("ir2i", k, model=model)
         errors.append(np.mean([np.mean((codec.decode(codec.encode(im)).astype(float) - im) ** 2) for im in images]))
     # Overall, more stages give clearly better images; a model trained for 150 steps is not
-    # strictly monotone at every stage, so a step may lose up to 10% MSE (0.4 dB).
+    # strictly monotone at every stage, so a step may lose up to 10% MSE (0.4 dB). Training draws
+    # its patches from per-sample seeds, so this is the same model on every run (it was not: this
+    # test once failed on a +14% step). Over training seeds 0-7 the worst step ranged from -19% to
+    # +16.5% (seed 4) and the last stage's MSE from 0.38 to 0.78 of the first's; seed 0's, +0.9%.
     assert errors[-1] < 0.8 * errors[0], errors
     assert all(later <= earlier * 1.1 for earlier, later in zip(errors, errors[1:])), errors
 

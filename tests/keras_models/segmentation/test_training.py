@@ -23,7 +23,7 @@ def test_augment_scales_crops_and_pads_labels_with_ignore():
     config = training.SegmentationTrainingConfig(crop=(64, 64), scale_range=(0.5, 0.5))
     image = tf.fill((40, 40, 3), tf.constant(7, tf.uint8))
     label = tf.fill((40, 40), tf.constant(3, tf.uint8))
-    x, y, w = training.augment(image, label, tf.constant(2.0), config)
+    x, y, w = training.augment(image, label, tf.constant(2.0), config, tf.constant([0, 0], tf.int64))
     assert x.shape == (64, 64, 3) and y.shape == (64, 64) and float(w) == 2.0
     values = set(np.unique(y.numpy()))
     assert values == {3, 255}  # the 20x20 scaled label, padded with ignore
