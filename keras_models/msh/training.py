@@ -28,7 +28,8 @@ def crops(images: tf.data.Dataset, config: MshConfig, seed: int = 0) -> tf.data.
         image = tf.image.stateless_random_crop(image, (size, size, 3), seed=sample_seed)
         return tf.cast(image, tf.float32)
 
-    shuffled = images.filter(lambda im: tf.reduce_all(tf.shape(im)[:2] >= size)).cache().repeat().shuffle(256, seed=seed)
+    big_enough = images.filter(lambda im: tf.reduce_all(tf.shape(im)[:2] >= size))
+    shuffled = big_enough.cache().repeat().shuffle(256, seed=seed)
     return (sample_seeds.with_seeds(shuffled, seed).map(crop, num_parallel_calls=tf.data.AUTOTUNE)
             .batch(config.batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE))
 
