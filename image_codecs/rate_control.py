@@ -7,6 +7,7 @@ and then compare the two neighbours of the crossing.
 """
 from __future__ import annotations
 
+import logging
 from typing import Callable, Sequence
 
 import numpy as np
@@ -25,8 +26,10 @@ def qualities(codec: str, **options) -> list[float]:
     return sorted(values, reverse=not cls.quality_range.higher_is_better)
 
 
-def _closest(candidates: Sequence[float], measure: Callable[[float], float], target: float) -> tuple[float, float]:
-    """Bisects increasing ``measure`` over ``candidates``; returns (candidate, its value)."""
+def _closest(candidates: Sequence[float], measure: Callable[[float], float], target: float,
+             codec: str) -> tuple[float, float]:
+    """Bisects increasing ``measure`` over ``candidates``; returns (candidate, its value), with a
+    warning when the target lies beyond what the first or last candidate reaches."""
     cache: dict[float, float] = {}
 
     def value(i: int) -> float:
@@ -43,7 +46,11 @@ def _closest(candidates: Sequence[float], measure: Callable[[float], float], tar
         else:
             hi = mid
     best = min((lo, hi), key=lambda i: abs(value(i) - target))
-    return candidates[best], value(best)
+    q, reached = candidates[best], value(best)
+    if (best == 0 and target < reached) or (best == len(candidates) - 1 and target > reached):
+        logging.warning("rate control: %s comes no closer to %g bpp than %.4g bpp (quality %g, the end of its "
+                        "range); coding at that quality", codec, target, reached, q)
+    return q, reached
 
 
 def encode_at_bpp(codec: str, image: np.ndarray, target_bpp: float, **options) -> tuple[float, bytes]:
@@ -59,7 +66,7 @@ def encode_at_bpp(codec: str, image: np.ndarray, target_bpp: float, **options) -
         streams[q] = registry.make_codec(codec, q, **options).encode(image)
         return metrics.bpp(len(streams[q]), h, w)
 
-    quality, _ = _closest(qualities(codec, **options), measure, target_bpp)
+    quality, _ = _closest(qualities(codec, **options), measure, target_bpp, codec)
     return quality, streams[quality]
 
 
@@ -70,7 +77,7 @@ def match_quality(codec: str, images: Sequence[np.ndarray], target_bpp: float, *
       (quality, mean bpp at that quality).
     """
 
-    return _closest(qualities(codec, **options), lambda q: mean_bpp(codec, q, images, **options), target_bpp)
+    return _closest(qualities(codec, **options), lambda q: mean_bpp(codec, q, images, **options), target_bpp, codec)
 
 
 def mean_bpp(codec: str, quality: float, images: Sequence[np.ndarray], **options) -> float:
