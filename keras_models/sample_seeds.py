@@ -19,8 +19,7 @@ __all__ = ["with_seeds", "split"]
 def with_seeds(dataset: tf.data.Dataset, seed: int) -> tf.data.Dataset:
     """``dataset``'s elements, each followed by its seed ``int64[2] = (seed, position)``: a
     one-component element ``x`` becomes ``(x, s)``, a tuple ``(a, b)`` becomes ``(a, b, s)``."""
-    counter = tf.data.experimental.Counter()
-    seeds = counter.map(lambda i: tf.stack([tf.constant(seed, tf.int64), i]))
+    seeds = tf.data.Dataset.counter().map(lambda i: tf.stack([tf.constant(seed, tf.int64), i]))
     if isinstance(dataset.element_spec, tuple):
         return tf.data.Dataset.zip((dataset, seeds)).map(lambda element, s: (*element, s))
     return tf.data.Dataset.zip((dataset, seeds))
