@@ -15,7 +15,7 @@ from PIL import Image
 
 from image_datasets import pixel_budget, storage
 
-__all__ = ["BadImageError", "read_image", "read_mask", "encode_png", "decode_png", "to_uint8_rgb",
+__all__ = ["BadImageError", "check_budget", "read_image", "read_mask", "encode_png", "decode_png", "to_uint8_rgb",
            "pair_by_stem"]
 
 _TIFF = (".tif", ".tiff")
@@ -29,6 +29,15 @@ class BadImageError(ValueError):
         self.path = path
         self.reason = reason
         self.code = code
+
+
+def check_budget(path: str, width: int, height: int) -> None:
+    """``pixel_budget.check`` on a file's declared size, as the ``BadImageError`` (code
+    ``too_large``) that names the file."""
+    try:
+        pixel_budget.check(width, height, path)
+    except pixel_budget.PixelBudgetError as e:
+        raise BadImageError(path, str(e).split(": ", 1)[1], "too_large") from e
 
 
 def _open_image(path: str) -> Image.Image:
@@ -57,10 +66,7 @@ def _open_array(path: str) -> tuple[np.ndarray, str]:
             pass  # Fall back to Pillow, which reads some TIFFs tifffile does not.
     try:
         with _open_image(path) as im:
-            try:
-                pixel_budget.check(im.size[0], im.size[1], path)
-            except pixel_budget.PixelBudgetError as e:
-                raise BadImageError(path, str(e).split(": ", 1)[1], "too_large") from e
+            check_budget(path, *im.size)
             im.load()
             mode = im.mode
             if mode in ("P", "PA"):

@@ -98,9 +98,9 @@ class DatasetReader(abc.ABC):
             sizes = pixel_budget.declared_size(sample.image_path), pixel_budget.declared_size(sample.label_path)
             if sizes[0] is not None:
                 try:
-                    pixel_budget.check(*sizes[0], sample.image_path)
-                except pixel_budget.PixelBudgetError as e:
-                    raise BadSampleError(sample.image_path, str(e).split(": ", 1)[1], "too_large") from e
+                    image_files.check_budget(sample.image_path, *sizes[0])
+                except image_files.BadImageError as e:
+                    raise BadSampleError(e.path, e.reason, e.code) from e
             if None not in sizes and sizes[0] != sizes[1]:
                 raise BadSampleError(sample.label_path, f"mask is {sizes[1][0]}x{sizes[1][1]} but image "
                                      f"{sample.image_path} is {sizes[0][0]}x{sizes[0][1]}", "size_mismatch")
