@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import socket
 
 import numpy as np
 import pytest
@@ -105,3 +106,11 @@ def folder_root(tmp_path, rng):
             save(str(root / "masks" / split / f"img{i}.png"), rng.choice([0, 10, 20, 255], (16, 16)).astype(np.uint8))
     (root / "classes.yaml").write_text(yaml.safe_dump({"classes": ["bg", "a", "b"], "ids": {0: 0, 10: 1, 20: 2}}))
     return str(root)
+
+
+@pytest.fixture
+def silent_url():
+    """``http://127.0.0.1:PORT`` where nothing listens (the port was free a moment ago)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}"

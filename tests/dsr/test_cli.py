@@ -24,14 +24,10 @@ def test_unknown_config_is_exit_code_2(capsys):
     assert "shipped configs" in capsys.readouterr().err
 
 
-def test_predict_without_a_server_is_exit_code_1_saying_how_to_start_one(tmp_path, capsys):
-    import socket
+def test_predict_without_a_server_is_exit_code_1_saying_how_to_start_one(tmp_path, capsys, silent_url):
     from PIL import Image
-    with socket.socket() as s:  # a port with no listener
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     Image.new("RGB", (8, 8)).save(tmp_path / "a.png")
-    assert main.main(["predict", "--url", f"http://127.0.0.1:{port}", str(tmp_path / "a.png"),
+    assert main.main(["predict", "--url", silent_url, str(tmp_path / "a.png"),
                       "--out", str(tmp_path / "m.png")]) == 1
     err = capsys.readouterr().err
     assert "no server answers" in err and "dsr serve --models" in err and "server error" not in err

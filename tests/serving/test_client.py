@@ -7,12 +7,9 @@ import pytest
 from serving.client import ServingClient, ServingError
 
 
-def test_an_address_where_nothing_listens_is_a_serving_error_that_says_so():
-    with socket.socket() as s:  # a port that was free a moment ago and has no listener now
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+def test_an_address_where_nothing_listens_is_a_serving_error_that_says_so(silent_url):
     with pytest.raises(ServingError, match=r":predict: no server answers \(.*refused.*\); `dsr serve") as err:
-        ServingClient(f"http://127.0.0.1:{port}").predict("segmenter", instances=[b"x"])
+        ServingClient(silent_url).predict("segmenter", instances=[b"x"])
     assert err.value.status is None
 
 
