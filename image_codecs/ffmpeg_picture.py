@@ -55,7 +55,7 @@ def decode(data: bytes, demuxer: str, what: str) -> np.ndarray:
     except CodecError as e:
         if "exceeds specified max pixel count" in str(e):
             raise pixel_budget.PixelBudgetError(
-                f"{what}: the stream declares more pixels than the pixel budget of "
+                what, f"the stream declares more pixels than the pixel budget of "
                 f"{pixel_budget.max_pixels():,} (set {pixel_budget.ENV} to change it)") from e
         raise BitstreamError(f"{what}: cannot decode: {e}") from e
     return read_ppm(out, what)

@@ -37,7 +37,7 @@ def check_budget(path: str, width: int, height: int) -> None:
     try:
         pixel_budget.check(width, height, path)
     except pixel_budget.PixelBudgetError as e:
-        raise BadImageError(path, str(e).split(": ", 1)[1], "too_large") from e
+        raise BadImageError(path, e.reason, "too_large") from e
 
 
 def _open_image(path: str) -> Image.Image:

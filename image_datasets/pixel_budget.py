@@ -26,7 +26,15 @@ _PILLOW_LIMIT = threading.Lock()
 
 
 class PixelBudgetError(ValueError):
-    """An image or bitstream declares more pixels than the budget allows."""
+    """An image or bitstream declares more pixels than the budget allows: ``what`` names it,
+    ``reason`` says by how much."""
+
+    def __init__(self, what: str, reason: str):
+        super().__init__(what, reason)  # both in ``args``, so that it pickles
+        self.what, self.reason = what, reason
+
+    def __str__(self):
+        return f"{self.what}: {self.reason}"
 
 
 def max_pixels() -> int:
@@ -47,8 +55,8 @@ def check(width: int, height: int, what: str, limit: Optional[int] = None) -> No
     """Raises ``PixelBudgetError`` naming ``what`` and both sizes when width x height is over."""
     limit = max_pixels() if limit is None else limit
     if width * height > limit:
-        raise PixelBudgetError(f"{what}: declares {width}x{height} = {width * height:,} pixels, over the pixel "
-                               f"budget of {limit:,} (set {ENV} to change it)")
+        raise PixelBudgetError(what, f"declares {width}x{height} = {width * height:,} pixels, over the pixel "
+                                     f"budget of {limit:,} (set {ENV} to change it)")
 
 
 def declared_size(source: Union[bytes, str]) -> Optional[tuple[int, int]]:
