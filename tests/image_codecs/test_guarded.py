@@ -10,6 +10,7 @@ from PIL import Image
 
 from image_codecs import guarded, registry
 from image_codecs.base import BitstreamError
+from image_datasets import pixel_budget
 
 
 def _jpeg():
@@ -27,6 +28,12 @@ def test_the_decoders_own_error_reaches_the_caller():
     with pytest.raises(BitstreamError, match="jpeg"):
         guarded.decode(registry.make_codec("jpeg", 50), b"not a jpeg", 120)
 
+
+
+def test_a_pixel_budget_refusal_in_the_child_reaches_the_caller_with_its_fields():
+    with pytest.raises(pixel_budget.PixelBudgetError) as err:
+        guarded.call(pixel_budget.check, (8192, 8192, "x.ir2", 1_000_000), 120)
+    assert err.value.what == "x.ir2" and err.value.reason.startswith("declares 8192x8192")
 
 def test_a_decoder_that_never_returns_is_stopped_at_the_deadline():
     # Stuck as tensorflow-compression's range decoder can be on a forged MSH stream. A library

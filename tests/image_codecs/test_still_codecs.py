@@ -116,8 +116,9 @@ def test_a_picture_over_the_pixel_budget_is_refused(photo, name, monkeypatch):
     codec = registry.make_codec(name, CODECS[name][0])
     data = codec.encode(photo)
     monkeypatch.setenv(pixel_budget.ENV, str(96 * 128 - 1))
-    with pytest.raises(pixel_budget.PixelBudgetError, match=name):
+    with pytest.raises(pixel_budget.PixelBudgetError, match=name) as err:
         codec.decode(data)
+    assert name in err.value.what and "pixel budget" in err.value.reason
 
 
 def test_vvc_refuses_sizes_that_4_2_0_cannot_code():

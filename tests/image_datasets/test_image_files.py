@@ -88,3 +88,13 @@ def test_a_symlink_loop_is_named_as_such(tmp_path):
     os.symlink(loop, loop)
     with pytest.raises(image_files.BadImageError, match="loop.png: symlink loop or dangling symlink"):
         image_files.read_image(loop)
+
+
+def test_a_refusal_over_the_budget_keeps_its_whole_reason_when_the_path_holds_a_colon(tmp_path, monkeypatch):
+    path = str(tmp_path / "camera: front.png")
+    monkeypatch.setenv("DSR_MAX_PIXELS", "50000")
+    with pytest.raises(image_files.BadImageError) as err:
+        image_files.check_budget(path, 300, 200)
+    assert (err.value.path, err.value.code) == (path, "too_large")
+    assert err.value.reason.startswith("declares 300x200 = 60,000 pixels, over the pixel budget of 50,000")
+    assert str(err.value) == f"{path}: {err.value.reason}"

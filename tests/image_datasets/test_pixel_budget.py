@@ -1,5 +1,6 @@
 """The pixel budget: one limit, from the environment, checked on declared sizes read from headers."""
 import io
+import pickle
 import struct
 import zlib
 
@@ -23,6 +24,17 @@ def test_check_names_what_and_both_sizes():
                                                              r"over the pixel budget of 1,000,000"):
         pixel_budget.check(2000, 1000, "photo.png", limit=1_000_000)
 
+
+
+def test_the_error_carries_what_and_reason_and_pickles():
+    with pytest.raises(pixel_budget.PixelBudgetError) as err:
+        pixel_budget.check(2000, 1000, "a: b.png", limit=1_000_000)
+    assert err.value.what == "a: b.png"
+    assert err.value.reason.startswith("declares 2000x1000 = 2,000,000 pixels, over the pixel budget")
+    assert str(err.value) == f"a: b.png: {err.value.reason}"
+    copy = pickle.loads(pickle.dumps(err.value))  # as it crosses from a guarded decode's child
+    assert (type(copy), copy.what, copy.reason, str(copy)) == (
+        pixel_budget.PixelBudgetError, err.value.what, err.value.reason, str(err.value))
 
 def test_the_budget_comes_from_the_environment(monkeypatch):
     assert pixel_budget.max_pixels() == pixel_budget.DEFAULT_MAX_PIXELS
